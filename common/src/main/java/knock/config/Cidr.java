@@ -1,0 +1,34 @@
+package knock.config;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+
+/** An address with a prefix length, for static addresses that are always let in. */
+public record Cidr(InetAddress address, int prefix) {
+
+    public int family() {
+        return address instanceof Inet4Address ? 4 : 6;
+    }
+
+    static Cidr parse(String key, String word, String expected) {
+        int slash = word.indexOf('/');
+        InetAddress address = Setting.address(key, slash < 0 ? word : word.substring(0, slash), expected);
+        int max = address instanceof Inet4Address ? 32 : 128;
+        int prefix = max;
+        if (slash >= 0) {
+            String digits = word.substring(slash + 1);
+            if (digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(digits) > max) {
+                throw new IllegalArgumentException(key + " '" + word + "' (expected: prefix length 0-" + max + ")");
+            }
+            prefix = Integer.parseInt(digits);
+        }
+        return new Cidr(address, prefix);
+    }
+
+    /** The form iptables takes: {@code 203.0.113.7/32}. */
+    @Override
+    public String toString() {
+        return address.getHostAddress() + "/" + prefix;
+    }
+}

@@ -1,0 +1,126 @@
+package knock.config;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The syntax layer of knock's config files: {@code [kind NAME]} section headers, {@code key = value} lines,
+ * comments from {@code #} or {@code ;} to the end of a line, blank lines. Knows nothing of what keys mean; it
+ * keeps each line number so that later checks can blame the right line.
+ */
+final class IniFile {
+
+    /** A {@code key = value} line. */
+    record Entry(String key, String value, int line) {
+    }
+
+    /** A section header and its entries, in file order. */
+    record Section(String kind, String name, int line, Map<String, Entry> entries) {
+    }
+
+    private static final Pattern HEADER = Pattern.compile("\\[\\s*([A-Za-z][A-Za-z0-9_-]*)(?:\\s+(\\S+))?\\s*]");
+    private static final Pattern ENTRY = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)\\s*=\\s*(.*)");
+    private static final long MAX_BYTES = 1 << 20;
+
+    private final String where;
+    private final List<Section> sections;
+
+    private IniFile(String where, List<Section> sections) {
+        this.where = where;
+        this.sections = sections;
+    }
+
+    String where() {
+        return where;
+    }
+
+    String where(int line) {
+        return where + ":" + line;
+    }
+
+    List<Section> sections() {
+        return sections;
+    }
+
+    static IniFile read(Path file) {
+        String where = file.toString();
+        List<String> lines;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(where, "is a directory (expected: a config file)");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw new ConfigException(where, "larger than 1 MiB (expected: a config file)");
+            }
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(where, "no such file");
+        } catch (MalformedInputException e) {
+            throw new ConfigException(where, "not UTF-8 text (expected: a config file)");
+        } catch (IOException e) {
+            throw new ConfigException(where, "cannot read: " + e.getMessage());
+        }
+        return parse(where, lines);
+    }
+
+    static IniFile parse(String where, List<String> lines) {
+        List<Section> sections = new ArrayList<>();
+        Section current = null;
+        for (int i = 0; i < lines.size(); i++) {
+            int number = i + 1;
+            String line = stripComment(lines.get(i)).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher header = HEADER.matcher(line);
+            if (header.matches()) {
+                current = new Section(header.group(1), header.group(2), number, new LinkedHashMap<>());
+                sections.add(current);
+                continue;
+            }
+            Matcher entry = ENTRY.matcher(line);
+            if (!entry.matches()) {
+                throw new ConfigException(where + ":" + number,
+                        "cannot read '" + clip(line) + "' (expected: key = value, or a [section] header)");
+            }
+            String key = entry.group(1);
+            if (current == null) {
+                throw new ConfigException(where + ":" + number,
+                        "key '" + key + "' outside a section (expected: [server] or [sequence NAME] first)");
+            }
+            Entry previous = current.entries().get(key);
+            if (previous != null) {
+                throw new ConfigException(where + ":" + number,
+                        "key '" + key + "' repeated (expected: once per section; first set at line "
+                                + previous.line() + ")");
+            }
+            current.entries().put(key, new Entry(key, entry.group(2).strip(), number));
+        }
+        return new IniFile(where, sections);
+    }
+
+    private static String stripComment(String line) {
+        String t = line.stripLeading();
+        if (t.startsWith("#") || t.startsWith(";")) {
+            return "";
+        }
+        int hash = line.indexOf(" #");
+        int tab = line.indexOf("\t#");
+        int cut = hash < 0 ? tab : tab < 0 ? hash : Math.min(hash, tab);
+        return cut < 0 ? line : line.substring(0, cut);
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

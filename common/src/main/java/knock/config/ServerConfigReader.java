@@ -1,0 +1,113 @@
+package knock.config;
+
+import static knock.config.ServerSettings.*;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import knock.config.ServerConfig.Daemon;
+import knock.config.SequenceConfig.ScanGuard;
+import knock.sequence.Protocol;
+import knock.sequence.Sequence;
+import knock.sequence.Step;
+
+/**
+ * Reads and checks a server config file. Checks what one key cannot see alone as well: a knock port whose
+ * scan neighbourhood covers the guarded port, two steps in a row that are the same, lists of one family named
+ * alike. Every failure is a {@link ConfigException} naming {@code file:line}.
+ */
+public final class ServerConfigReader {
+
+    /** Sequence names become iptables chain names ({@code knock-NAME-reset} must fit 28 characters). */
+    private static final Pattern SEQUENCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,15}");
+
+    private ServerConfigReader() {
+    }
+
+    public static ServerConfig read(Path file) {
+        return read(IniFile.read(file), file);
+    }
+
+    /** Reads config text, as {@link #read(Path)} does a file; {@code where} names it in messages. */
+    public static ServerConfig parse(String where, String text) {
+        return read(IniFile.parse(where, text.lines().toList()), Path.of(where));
+    }
+
+    private static ServerConfig read(IniFile ini, Path source) {
+        Daemon daemon = null;
+        List<SequenceConfig> sequences = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (IniFile.Section section : ini.sections()) {
+            String where = ini.where(section.line());
+            switch (section.kind()) {
+                case "server" -> {
+                    if (section.name() != null) {
+                        throw new ConfigException(where, "[server " + section.name() + "] (expected: [server])");
+                    }
+                    if (daemon != null) {
+                        throw new ConfigException(where, "[server] repeated (expected: one [server] section)");
+                    }
+                    daemon = daemon(new Values(ini, section, SERVER));
+                }
+                case "sequence" -> {
+                    String name = section.name();
+                    if (name == null || !SEQUENCE_NAME.matcher(name).matches()) {
+                        throw new ConfigException(where, "[sequence " + (name == null ? "" : name)
+                                + "] (expected: [sequence NAME], NAME of 1-16 lower-case letters, digits or '_', "
+                                + "starting with a letter)");
+                    }
+                    if (!names.add(name)) {
+                        throw new ConfigException(where, "sequence '" + name + "' repeated (expected: unique names)");
+                    }
+                    sequences.add(sequence(name, new Values(ini, section, SEQUENCE)));
+                }
+                default -> throw new ConfigException(where, "unknown section [" + section.kind()
+                        + "] (expected: [server] or [sequence NAME])");
+            }
+        }
+        if (sequences.isEmpty()) {
+            throw new ConfigException(ini.where(), "no [sequence NAME] section (expected: at least one)");
+        }
+        return new ServerConfig(source, daemon == null ? Daemon.defaults() : daemon, sequences);
+    }
+
+    private static Daemon daemon(Values v) {
+        return new Daemon(v.get(INTERFACES), v.get(MAX_SOURCES), v.get(DUPLICATE_GRACE), v.get(CONTROL_SOCKET),
+                v.get(LOG_LEVEL));
+    }
+
+    private static SequenceConfig sequence(String name, Values v) {
+        List<Step> steps = v.get(STEPS);
+        for (int i = 1; i < steps.size(); i++) {
+            if (steps.get(i).equals(steps.get(i - 1))) {
+                throw new ConfigException(v.where(STEPS), "step " + (i + 1) + " " + steps.get(i)
+                        + " repeats the step before it (expected: consecutive steps to differ; "
+                        + "a repeat is taken for a retransmit)");
+            }
+        }
+        List<InetAddress> knockAddresses = v.get(KNOCK_ADDRESS);
+        int guardPort = v.get(GUARD_PORT);
+        int adjacent = v.get(SCAN_ADJACENT);
+        for (Step step : steps) {
+            if (step.protocol() == Protocol.TCP && Math.abs(step.value() - guardPort) <= adjacent) {
+                throw new ConfigException(v.where(STEPS), "step " + step + " is within scan-adjacent " + adjacent
+                        + " of guard-port " + guardPort + " (expected: knock ports away from the guarded port)");
+            }
+        }
+        String list4 = v.get(LIST4);
+        String list6 = v.get(LIST6);
+        if (list4.equals(list6)) {
+            throw new ConfigException(v.where(LIST6), "list6 '" + list6 + "' is also list4 (expected: "
+                    + "two names; IPv4 and IPv6 lists share one directory, /proc/net/xt_recent)");
+        }
+        Sequence sequence = new Sequence(name, steps, v.get(STEP_TIMEOUT));
+        ScanGuard scan = new ScanGuard(adjacent, v.get(SCAN_OTHER_ADDRESS), v.get(HOLD_OFF));
+        return new SequenceConfig(sequence, knockAddresses, guardPort, v.get(GUARD_ADDRESS), list4, list6,
+                v.get(WINDOW), v.get(MAX_CONNECTIONS), scan, v.get(ALLOW));
+    }
+}

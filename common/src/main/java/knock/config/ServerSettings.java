@@ -1,0 +1,73 @@
+package knock.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import knock.sequence.Step;
+
+/**
+ * Every key of the server's config, declared once with type, name and default. {@code [server]} keys tune the
+ * daemon; {@code [sequence NAME]} keys describe one knock sequence and the port it guards.
+ */
+public final class ServerSettings {
+
+    private ServerSettings() {
+    }
+
+    // [server]
+
+    /** Interfaces to watch for knocks; empty means all, including ones that appear later. */
+    public static final Setting<List<String>> INTERFACES = Setting.names("interfaces", List.of(),
+            Pattern.compile("[A-Za-z0-9_.@:-]{1,15}"), "interface names such as eth0, or nothing for all");
+    /** Cap of the tracked-source table; beyond it the oldest source is evicted. */
+    public static final Setting<Integer> MAX_SOURCES = Setting.integer("max-sources", 1_000_000, 16, 100_000_000);
+    /** A repeat of the step just taken within this time (a SYN retransmit) is not a break. */
+    public static final Setting<Duration> DUPLICATE_GRACE =
+            Setting.duration("duplicate-grace", Duration.ofSeconds(2), Duration.ZERO);
+    /** The local control socket that {@code knock-server status} talks to. */
+    public static final Setting<String> CONTROL_SOCKET = Setting.word("control-socket",
+            "/run/knock-server/control.sock", Pattern.compile("/\\S{1,100}"), "an absolute path");
+    /** The lowest level logged. */
+    public static final Setting<String> LOG_LEVEL = Setting.word("log-level", "info",
+            Pattern.compile("debug|info|warning|error"), "debug, info, warning or error");
+
+    public static final List<Setting<?>> SERVER =
+            List.of(INTERFACES, MAX_SOURCES, DUPLICATE_GRACE, CONTROL_SOCKET, LOG_LEVEL);
+
+    // [sequence NAME]
+
+    /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/64}. Required. */
+    public static final Setting<List<Step>> STEPS = Setting.steps("steps");
+    /** The box's addresses that take knocks; a knock port hit on any other address of the box is a scan. */
+    public static final Setting<List<InetAddress>> KNOCK_ADDRESS = Setting.addresses("knock-address", null);
+    /** The longest pause between two steps. */
+    public static final Setting<Duration> STEP_TIMEOUT =
+            Setting.duration("step-timeout", Duration.ofSeconds(10), Duration.ofSeconds(1));
+    /** The port the sequence opens. */
+    public static final Setting<Integer> GUARD_PORT = Setting.integer("guard-port", 22, 1, 65535);
+    /** The addresses the guarded service listens on; empty means every address of the box. */
+    public static final Setting<List<InetAddress>> GUARD_ADDRESS = Setting.addresses("guard-address", List.of());
+    /** The xt_recent list for IPv4 sources. */
+    public static final Setting<String> LIST4 = Setting.listName("list4", "ssh4");
+    /** The xt_recent list for IPv6 sources. */
+    public static final Setting<String> LIST6 = Setting.listName("list6", "ssh6");
+    /** How long an admitted source may open new connections. */
+    public static final Setting<Duration> WINDOW =
+            Setting.duration("window", Duration.ofSeconds(90), Duration.ofSeconds(1));
+    /** Concurrent connections per source to the guarded port (the recipe's connlimit); 0 for no limit. */
+    public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("max-connections", 1, 0, 1000);
+    /** Ports within this distance of a knock port (excluding it) are a scan; 0 turns the check off. */
+    public static final Setting<Integer> SCAN_ADJACENT = Setting.integer("scan-adjacent", 1, 0, 100);
+    /** Whether a knock port hit on another address of the box is a scan. */
+    public static final Setting<Boolean> SCAN_OTHER_ADDRESS = Setting.bool("scan-other-address", true);
+    /** A completed sequence repeated within this time hides the port again; 0 turns the check off. */
+    public static final Setting<Duration> HOLD_OFF =
+            Setting.duration("hold-off", Duration.ofMinutes(5), Duration.ZERO);
+    /** Sources always let in, knock or not. */
+    public static final Setting<List<Cidr>> ALLOW = Setting.networks("allow");
+
+    public static final List<Setting<?>> SEQUENCE = List.of(STEPS, KNOCK_ADDRESS, STEP_TIMEOUT, GUARD_PORT,
+            GUARD_ADDRESS, LIST4, LIST6, WINDOW, MAX_CONNECTIONS, SCAN_ADJACENT, SCAN_OTHER_ADDRESS, HOLD_OFF, ALLOW);
+}

@@ -1,0 +1,209 @@
+package knock.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import knock.sequence.Step;
+
+/**
+ * One config key, declared once with its type, name, default and the text that tells a user what it takes.
+ * Parsers throw {@link IllegalArgumentException} whose message names the value and the expectation; the reader
+ * adds {@code file:line}.
+ *
+ * @param <T> the parsed type
+ */
+public final class Setting<T> {
+
+    private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z0-9_-]{1,24}");
+
+    private final String key;
+    private final T defaultValue;
+    private final String expected;
+    private final Function<String, T> parser;
+
+    private Setting(String key, T defaultValue, String expected, Function<String, T> parser) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.expected = expected;
+        this.parser = parser;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The value when the key is absent; {@code null} for a required key. */
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean required() {
+        return defaultValue == null;
+    }
+
+    /** What the key takes, for messages and docs, e.g. {@code a duration such as 90s, 5m}. */
+    public String expected() {
+        return expected;
+    }
+
+    T parse(String raw) {
+        if (raw.isEmpty()) {
+            throw new IllegalArgumentException(key + ": empty value (expected: " + expected + ")");
+        }
+        return parser.apply(raw);
+    }
+
+    public static Setting<Duration> duration(String key, Duration defaultValue, Duration min) {
+        String expected = "a duration such as 500ms, 10s, 5m, 1h" + (min.isZero() ? "" : ", at least " + text(min));
+        return new Setting<>(key, defaultValue, expected, raw -> {
+            Duration d = parseDuration(key, raw, expected);
+            if (d.compareTo(min) < 0) {
+                throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
+            }
+            return d;
+        });
+    }
+
+    public static Setting<Integer> integer(String key, Integer defaultValue, int min, int max) {
+        String expected = "a whole number " + min + "-" + max;
+        return new Setting<>(key, defaultValue, expected, raw -> {
+            long v;
+            try {
+                v = Long.parseLong(raw.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
+            }
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
+            }
+            return (int) v;
+        });
+    }
+
+    public static Setting<Boolean> bool(String key, boolean defaultValue) {
+        String expected = "yes or no";
+        return new Setting<>(key, defaultValue, expected, raw -> switch (raw.toLowerCase(Locale.ROOT)) {
+            case "yes", "true", "on" -> true;
+            case "no", "false", "off" -> false;
+            default -> throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
+        });
+    }
+
+    public static Setting<String> word(String key, String defaultValue, Pattern pattern, String expected) {
+        return new Setting<>(key, defaultValue, expected, raw -> {
+            if (!pattern.matcher(raw).matches()) {
+                throw new IllegalArgumentException(key + " '" + raw + "' (expected: " + expected + ")");
+            }
+            return raw;
+        });
+    }
+
+    /** An xt_recent list name: the file under /proc/net/xt_recent. */
+    public static Setting<String> listName(String key, String defaultValue) {
+        return word(key, defaultValue, LIST_NAME, "a list name of 1-24 letters, digits, '-' or '_'");
+    }
+
+    public static Setting<List<Step>> steps(String key) {
+        String expected = "one or more steps " + Step.SYNTAX + ", separated by spaces or commas";
+        return new Setting<>(key, null, expected, raw -> {
+            List<Step> steps = new ArrayList<>();
+            for (String word : words(raw)) {
+                steps.add(Step.parse(word));
+            }
+            return List.copyOf(steps);
+        });
+    }
+
+    /** Literal IPv4 or IPv6 addresses, never names: a config must not depend on DNS at boot. */
+    public static Setting<List<InetAddress>> addresses(String key, List<InetAddress> defaultValue) {
+        String expected = "one or more IPv4 or IPv6 addresses, separated by spaces or commas";
+        return new Setting<>(key, defaultValue, expected, raw -> {
+            List<InetAddress> addresses = new ArrayList<>();
+            for (String word : words(raw)) {
+                addresses.add(address(key, word, expected));
+            }
+            return List.copyOf(addresses);
+        });
+    }
+
+    public static Setting<List<Cidr>> networks(String key) {
+        String expected = "addresses or networks such as 203.0.113.7 or 2001:db8::/32, separated by spaces or commas";
+        return new Setting<>(key, List.of(), expected, raw -> {
+            List<Cidr> networks = new ArrayList<>();
+            for (String word : words(raw)) {
+                networks.add(Cidr.parse(key, word, expected));
+            }
+            return List.copyOf(networks);
+        });
+    }
+
+    public static Setting<List<String>> names(String key, List<String> defaultValue, Pattern pattern, String expected) {
+        return new Setting<>(key, defaultValue, expected, raw -> {
+            List<String> names = new ArrayList<>();
+            for (String word : words(raw)) {
+                if (!pattern.matcher(word).matches()) {
+                    throw new IllegalArgumentException(key + " '" + word + "' (expected: " + expected + ")");
+                }
+                names.add(word);
+            }
+            return List.copyOf(names);
+        });
+    }
+
+    static InetAddress address(String key, String word, String expected) {
+        try {
+            return InetAddress.ofLiteral(word);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " '" + word + "' (expected: " + expected + ")");
+        }
+    }
+
+    static List<String> words(String raw) {
+        List<String> words = new ArrayList<>();
+        for (String w : raw.split("[\\s,]+")) {
+            if (!w.isEmpty()) {
+                words.add(w);
+            }
+        }
+        return words;
+    }
+
+    static Duration parseDuration(String key, String raw, String expected) {
+        String t = raw.toLowerCase(Locale.ROOT);
+        int split = 0;
+        while (split < t.length() && Character.isDigit(t.charAt(split))) {
+            split++;
+        }
+        if (split == 0 || split > 9) {
+            throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
+        }
+        long n = Long.parseLong(t.substring(0, split));
+        return switch (t.substring(split)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "", "s" -> Duration.ofSeconds(n);
+            case "m", "min" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
+        };
+    }
+
+    /** A duration the way the config writes it: {@code 90s}, {@code 5m}, {@code 500ms}. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}
