@@ -14,12 +14,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code knock-server rules}: prints the ruleset for iptables-restore or ip6tables-restore. */
 @Command(name = "rules", mixinStandardHelpOptions = true,
-        description = {"Prints the firewall ruleset made from the config, for iptables-restore (--family 4)",
-                "or ip6tables-restore (--family 6). It replaces the filter table: policy DROP, the guarded",
-                "port open only to sources on the sequence's list within its window.",
-                "  daemon mode: the guarded port's chain; knock-server watches knocks and fills the lists.",
-                "  kernel mode: netfilter does the knock by itself with xt_recent lists, no daemon.",
-                "Example: knock-server rules -c /etc/knock/knock-server.conf --family 6 | ip6tables-restore"},
+        description = {"Prints the firewall ruleset made from the config, for iptables-restore",
+                "(--family 4) or ip6tables-restore (--family 6). It replaces the filter",
+                "table: policy DROP, the guarded port open only to sources on the",
+                "sequence's list within its window.",
+                "  daemon mode: the guarded port's chain; knock-server fills the lists.",
+                "  kernel mode: netfilter does the knock alone with xt_recent lists.",
+                "Example:",
+                "  knock-server rules -c knock-server.conf --family 6 | ip6tables-restore"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "2:bad usage or bad config"})
 final class RulesCommand implements Callable<Integer> {
