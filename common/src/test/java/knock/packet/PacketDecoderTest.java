@@ -184,6 +184,25 @@ class PacketDecoderTest {
     }
 
     @Test
+    void decodingAllocatesNothing() {
+        MemorySegment v4 = MemorySegment.ofArray(ipv4(A4, B4, TCP, tcp(7000, SYN)));
+        MemorySegment v6 = MemorySegment.ofArray(ipv6(A6, B6, 0, ext(60, 1), ext(17, 2), udp(8000, 0)));
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 200_000; i++) {
+            decoder.decode(v4, 0, (int) v4.byteSize());
+            decoder.decode(v6, 0, (int) v6.byteSize());
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            decoder.decode(v4, 0, (int) v4.byteSize());
+            decoder.decode(v6, 0, (int) v6.byteSize());
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 64 * 1024, allocated + " bytes for 200000 packets");
+    }
+
+    @Test
     void decodesAtAnOffsetInsideALargerSegment() {
         byte[] p = ipv4(A4, B4, UDP, udp(8000, 0));
         byte[] big = new byte[p.length + 100];
