@@ -108,4 +108,36 @@ public final class TestNetns {
             throw Libc.rethrow(t);
         }
     }
+
+    /**
+     * Sends {@code packet} (from its IP header on) out of interface {@code dev} to {@code dstMac}, bypassing the
+     * IP stack: how tests put crafted, fragmented or broken packets on the wire. In the calling thread's namespace.
+     */
+    public static void sendFrame(String dev, int ethertype, byte[] dstMac, byte[] packet) {
+        int ifindex = PacketSocket.interfaceIndex(dev);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(a);
+            int fd = (int) Libc.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM, 0);
+            if (fd < 0) {
+                throw new NativeException("socket(AF_PACKET)", Libc.errno(cs), null);
+            }
+            try {
+                MemorySegment sll = a.allocate(20, 8);
+                sll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
+                sll.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2, (short) ethertype);
+                sll.set(ValueLayout.JAVA_INT, 4, ifindex);
+                sll.set(ValueLayout.JAVA_BYTE, 11, (byte) dstMac.length);
+                MemorySegment.copy(MemorySegment.ofArray(dstMac), 0, sll, 12, dstMac.length);
+                MemorySegment buf = a.allocateFrom(ValueLayout.JAVA_BYTE, packet);
+                long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buf, (long) packet.length, 0, sll, 20);
+                if (sent < 0) {
+                    throw new NativeException("sendto(AF_PACKET)", Libc.errno(cs), null);
+                }
+            } finally {
+                Libc.close(fd);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
 }

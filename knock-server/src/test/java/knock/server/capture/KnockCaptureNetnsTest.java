@@ -1,5 +1,6 @@
 package knock.server.capture;
 
+import static knock.packet.TestPackets.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,14 +107,14 @@ class KnockCaptureNetnsTest {
         capture.start();
         try (capture; ExecutorService client = TestNetns.executor(CLIENT)) {
             client.submit(() -> {
-                udp(FW4, 8000);
-                udp(FW4, 5555);
-                syn(FW4, 7000);
-                syn(FW4, 22);
+                sendUdp(FW4, 8000);
+                sendUdp(FW4, 5555);
+                sendSyn(FW4, 7000);
+                sendSyn(FW4, 22);
                 TestNetns.sendEcho(FW4, 64);
-                udp(FW6, 8000);
-                syn(FW6, 7001);
-                syn(FW6, 443);
+                sendUdp(FW6, 8000);
+                sendSyn(FW6, 7001);
+                sendSyn(FW6, 443);
                 TestNetns.sendEcho(FW6, 64);
                 TestNetns.sendEcho(FW6, 100);
                 return null;
@@ -148,7 +149,7 @@ class KnockCaptureNetnsTest {
         capture.start();
         try (capture; ExecutorService client = TestNetns.executor(CLIENT)) {
             client.submit(() -> {
-                udp(FW6, 7999);
+                sendUdp(FW6, 7999);
                 return null;
             }).get(STEP_MILLIS, TimeUnit.MILLISECONDS);
             awaitSize(events, 1);
@@ -160,6 +161,57 @@ class KnockCaptureNetnsTest {
         Throwable cause = e.getCause();
         assertTrue(cause instanceof NativeException && cause.getMessage().contains("kcnone0")
                 && cause.getMessage().contains("ENODEV"), "error for a missing interface: " + cause);
+    }
+
+    @Test
+    void craftedPacketsOnTheWireAreWalkedDroppedAndCounted() throws Exception {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
+        KnockCapture capture = TestNetns.call(FW, () -> KnockCapture.open(config,
+                (f, sh, sl, dh, dl, p, v, t) -> events.add(describe(f, sh, sl, dh, dl, p, v))));
+        capture.start();
+        String a4 = "198.18.0.2";
+        String b4 = "198.18.0.1";
+        String a6 = "fd6b:6e6f:636b::2";
+        String b6 = "fd6b:6e6f:636b::1";
+        byte[] badChecksum = ipv4(a4, b4, UDP, udp(8000, 4));
+        badChecksum[10] ^= 0x55;
+        byte[] cut = ipv4(a4, b4, UDP, udp(8000, 40));
+        cut = Arrays.copyOf(cut, cut.length - 20);
+        byte[][] longChain = new byte[10][];
+        Arrays.fill(longChain, 0, 9, ext(60, 1));
+        longChain[8] = ext(17, 1);
+        longChain[9] = udp(8000, 0);
+        List<byte[]> v4 = List.of(
+                ipv4(a4, b4, UDP, 100, udp(8000, 0)),            // non-first fragment: rejected in the kernel
+                ipv4(a4, b4, TCP, tcp(7000, SYN | ACK)),         // SYN-ACK: rejected in the kernel
+                ipv4(a4, b4, ICMP, 0x2000, icmp(8, 64)),         // fragmented echo: fragments
+                badChecksum,                                     // malformed
+                cut);                                            // malformed
+        List<byte[]> v6 = List.of(
+                ipv6(a6, b6, 0, ext(60, 1), ext(17, 2), udp(8000, 0)),    // knock behind two headers
+                ipv6(a6, b6, 44, fragment(17, 0, true), udp(8000, 64)),   // first fragment: knock
+                ipv6(a6, b6, 44, fragment(17, 8, false), new byte[16]),   // non-first fragment: fragments
+                ipv6(a6, b6, 44, fragment(58, 0, true), icmp(128, 64)),   // fragmented echo: fragments
+                ipv6(a6, b6, 60, longChain));                             // malformed
+        byte[] mac = {0x02, 0x6b, 0x63, 0, 0, 1};
+        try (capture; ExecutorService client = TestNetns.executor(CLIENT)) {
+            client.submit(() -> {
+                v4.forEach(p -> TestNetns.sendFrame(VETH_CLIENT, 0x0800, mac, p));
+                v6.forEach(p -> TestNetns.sendFrame(VETH_CLIENT, 0x86dd, mac, p));
+                return null;
+            }).get(STEP_MILLIS, TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (capture.packets() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+            assertEquals(List.of("6 /fd6b:6e6f:636b:0:0:0:0:2 > /fd6b:6e6f:636b:0:0:0:0:1 UDP 8000",
+                    "6 /fd6b:6e6f:636b:0:0:0:0:2 > /fd6b:6e6f:636b:0:0:0:0:1 UDP 8000"), events, "knocks");
+            assertEquals(3, capture.fragments(), "fragments dropped");
+            assertEquals(3, capture.malformed(), "malformed dropped");
+            assertEquals(8, capture.packets(), "packets in user space (two stay in the kernel)");
+        }
     }
 
     /** The figure for the report: send to sink, through the capture thread and a KnockQueue to an event loop. */
@@ -228,14 +280,14 @@ class KnockCaptureNetnsTest {
         assertEquals(0, queue.dropped(), "dropped by the queue");
     }
 
-    private static void udp(InetAddress to, int port) throws IOException {
+    private static void sendUdp(InetAddress to, int port) throws IOException {
         try (DatagramChannel ch = DatagramChannel.open()) {
             ch.send(ByteBuffer.wrap("knock".getBytes(StandardCharsets.US_ASCII)), new InetSocketAddress(to, port));
         }
     }
 
     /** One SYN: the connect is abandoned at once, as a knock client does (closing a SYN_SENT socket sends nothing). */
-    private static void syn(InetAddress to, int port) throws IOException {
+    private static void sendSyn(InetAddress to, int port) throws IOException {
         try (SocketChannel ch = SocketChannel.open()) {
             ch.configureBlocking(false);
             ch.connect(new InetSocketAddress(to, port));
