@@ -164,6 +164,24 @@ class KnockCaptureNetnsTest {
     }
 
     @Test
+    void anInterfaceDeletedUnderTheCaptureCostsOneErrorNotABusyLoop() throws Exception {
+        String dev = "kc" + PID + "d";
+        run("ip", "-n", FW, "link", "add", dev, "type", "veth", "peer", "name", "kc" + PID + "e");
+        run("ip", "-n", FW, "link", "set", dev, "up");
+        ServerConfig config = ServerConfigReader.parse("netns.conf", "[server]\ninterfaces = " + dev + "\n" + CONFIG);
+        KnockCapture capture = TestNetns.call(FW, () -> KnockCapture.open(config, (f, sh, sl, dh, dl, p, v, t) -> { }));
+        capture.start();
+        try (capture) {
+            run("ip", "-n", FW, "link", "del", dev);
+            Thread.sleep(300);
+            assertTrue(capture.errors() <= 1, "errors after the interface went: " + capture.errors());
+            long start = System.nanoTime();
+            capture.close();
+            assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500), "close was slow");
+        }
+    }
+
+    @Test
     void craftedPacketsOnTheWireAreWalkedDroppedAndCounted() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
