@@ -1,0 +1,31 @@
+package knock.net;
+
+import knock.KnockException;
+
+/**
+ * A failed system call, as netty's {@code NativeIoException}: the call, its errno and the C library's text, plus
+ * the fix when knock knows it ({@code socket(AF_PACKET): EPERM (Operation not permitted): needs CAP_NET_RAW}).
+ * Exit code 1. Made once where a call fails, never per packet on a healthy path.
+ */
+public final class NativeException extends KnockException {
+
+    private final String syscall;
+    private final int errno;
+
+    /** @param hint what would fix it, or {@code null} */
+    public NativeException(String syscall, int errno, String hint) {
+        super(syscall + ": " + Errno.name(errno) + " (" + Errno.text(errno) + ")" + (hint == null ? "" : ": " + hint),
+                FAILURE, null);
+        this.syscall = syscall;
+        this.errno = errno;
+    }
+
+    /** The call and the object it was made on, e.g. {@code socket(AF_PACKET)}. */
+    public String syscall() {
+        return syscall;
+    }
+
+    public int errno() {
+        return errno;
+    }
+}

@@ -1,0 +1,31 @@
+package knock.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class NativeExceptionTest {
+
+    @Test
+    void aMissingCapabilityIsNamedWithTheCallAndErrno() {
+        NativeException e = new NativeException("socket(AF_PACKET)", Errno.EPERM, PacketSocket.NEEDS_CAP_NET_RAW);
+        assertEquals("socket(AF_PACKET): EPERM (Operation not permitted): " + PacketSocket.NEEDS_CAP_NET_RAW,
+                e.getMessage());
+        assertEquals(1, e.exitCode(), "exit code");
+        assertEquals(Errno.EPERM, e.errno());
+    }
+
+    @Test
+    void aMissingInterfaceIsNamed() {
+        NativeException e = assertThrows(NativeException.class, () -> PacketSocket.interfaceIndex("kcnosuch0"));
+        assertEquals(Errno.ENODEV, e.errno());
+        assertTrue(e.getMessage().startsWith("if_nametoindex(kcnosuch0): ENODEV (No such device)"), e.getMessage());
+    }
+
+    @Test
+    void unknownErrnosStillHaveAName() {
+        assertEquals("errno 200", Errno.name(200));
+    }
+}

@@ -1,0 +1,130 @@
+package knock.server.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.channel.DefaultEventLoop;
+import knock.sequence.Protocol;
+
+class KnockQueueTest {
+
+    record Knock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
+                 long nowNanos) {
+    }
+
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private final List<Knock> received = new ArrayList<>();
+
+    private KnockQueue queue(int capacity) {
+        return new KnockQueue(capacity, tasks::add,
+                (f, sh, sl, dh, dl, p, v, t) -> received.add(new Knock(f, sh, sl, dh, dl, p, v, t)));
+    }
+
+    @Test
+    void knocksArriveInOrderWithEveryFieldAndOneTaskWhileIdle() {
+        KnockQueue q = queue(8);
+        q.onKnock(6, 0xfd6b_6e6f_636b_0000L, -2L, 0x8000_0000_0000_0000L, 1L, Protocol.ICMP, 0, -5L);
+        q.onKnock(4, 0, 0xc612_0002L, 0, 0xc612_0001L, Protocol.TCP, 65535, 7L);
+        q.onKnock(4, 0, 0xffff_ffffL, 0, 0, Protocol.UDP, 1, Long.MAX_VALUE);
+        assertEquals(1, tasks.size(), "one drain task for three knocks while the consumer is busy");
+        tasks.poll().run();
+        assertEquals(List.of(
+                new Knock(6, 0xfd6b_6e6f_636b_0000L, -2L, 0x8000_0000_0000_0000L, 1L, Protocol.ICMP, 0, -5L),
+                new Knock(4, 0, 0xc612_0002L, 0, 0xc612_0001L, Protocol.TCP, 65535, 7L),
+                new Knock(4, 0, 0xffff_ffffL, 0, 0, Protocol.UDP, 1, Long.MAX_VALUE)), received);
+        assertTrue(tasks.isEmpty(), "no task once drained");
+        q.onKnock(4, 0, 1, 0, 2, Protocol.UDP, 9, 0);
+        assertEquals(1, tasks.size(), "an idle consumer is scheduled again");
+    }
+
+    @Test
+    void aFullRingDropsAndCountsInsteadOfGrowing() {
+        KnockQueue q = queue(4);
+        for (int i = 0; i < 6; i++) {
+            q.onKnock(4, 0, i, 0, 0, Protocol.UDP, i + 1, 0);
+        }
+        assertEquals(2, q.dropped(), "dropped");
+        assertEquals(4, q.size(), "queued");
+        tasks.poll().run();
+        assertEquals(List.of(1, 2, 3, 4), received.stream().map(Knock::value).toList());
+        q.onKnock(4, 0, 9, 0, 0, Protocol.UDP, 10, 0);
+        tasks.poll().run();
+        assertEquals(10, received.getLast().value(), "the ring is usable again after a drain");
+    }
+
+    @Test
+    void aLongDrainYieldsTheLoopAfterABatch() {
+        KnockQueue q = queue(1024);
+        for (int i = 0; i < KnockQueue.BATCH + 10; i++) {
+            q.onKnock(4, 0, i, 0, 0, Protocol.UDP, i + 1, 0);
+        }
+        tasks.poll().run();
+        assertEquals(KnockQueue.BATCH, received.size(), "one batch per task");
+        assertEquals(1, tasks.size(), "the rest resubmitted");
+        tasks.poll().run();
+        assertEquals(KnockQueue.BATCH + 10, received.size());
+        assertTrue(tasks.isEmpty());
+    }
+
+    @Test
+    void theProducerAllocatesNothingPerKnock() {
+        KnockQueue q = new KnockQueue(1024, Runnable::run, (f, sh, sl, dh, dl, p, v, t) -> { });
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 200_000; i++) {
+            q.onKnock(4, 0, i, 0, 0, Protocol.TCP, 7000, i);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            q.onKnock(4, 0, i, 0, 0, Protocol.TCP, 7000, i);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for 100000 knocks");
+    }
+
+    @Test
+    void onANettyEventLoopEveryKnockArrivesOrIsCountedAsDropped() throws Exception {
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            int total = 200_000;
+            AtomicLong count = new AtomicLong();
+            AtomicLong last = new AtomicLong(-1);
+            AtomicBoolean wrong = new AtomicBoolean();
+            CountDownLatch producerDone = new CountDownLatch(1);
+            KnockQueue q = new KnockQueue(1024, loop, (f, sh, sl, dh, dl, p, v, t) -> {
+                if (!loop.inEventLoop() || sl <= last.get()) {
+                    wrong.set(true);
+                }
+                last.set(sl);
+                count.incrementAndGet();
+            });
+            Thread producer = Thread.ofPlatform().name("test-capture").start(() -> {
+                for (int i = 0; i < total; i++) {
+                    q.onKnock(4, 0, i, 0, 0, Protocol.UDP, 8000, i);
+                }
+                producerDone.countDown();
+            });
+            assertTrue(producerDone.await(30, TimeUnit.SECONDS), "producer finished");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (count.get() + q.dropped() < total && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            producer.join(1000);
+            assertEquals(total, count.get() + q.dropped(), "received " + count + " dropped " + q.dropped());
+            assertTrue(!wrong.get(), "a knock ran off the event loop or out of order");
+            assertEquals(0, q.size(), "nothing left behind");
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+}
