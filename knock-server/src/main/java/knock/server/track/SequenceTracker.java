@@ -30,6 +30,8 @@ public final class SequenceTracker {
     private SequencePlan[] plans;
     private SourceTable table;
     private Admissions admissions;
+    /** Evictions of tables replaced by {@link #reconfigure}. */
+    private long evictedBefore;
 
     public SequenceTracker(ServerConfig config, TrackEvents events) {
         this.events = events;
@@ -214,6 +216,7 @@ public final class SequenceTracker {
         int max = config.daemon().maxSources();
 
         SourceTable from = table;
+        evictedBefore += from.evictions();
         SourceTable to = new SourceTable(max, next.length);
         for (int id = from.oldest(); id >= 0; id = from.newer(id)) {
             int copy = -1;
@@ -261,9 +264,9 @@ public final class SequenceTracker {
         return table.size();
     }
 
-    /** Sources dropped from the progress table at its cap since start (or the last reconfigure). */
+    /** Sources dropped from the progress table at its cap since start. */
     public long evictions() {
-        return table.evictions();
+        return evictedBefore + table.evictions();
     }
 
     /** Entries in the admission table: listed sources and sources still in a hold-off. */

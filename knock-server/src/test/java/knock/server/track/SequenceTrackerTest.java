@@ -383,4 +383,19 @@ class SequenceTrackerTest {
         assertEquals(0, t.listedSources(), "listed on a renamed list");
         assertEquals(0, t.trackedSources(), "progress kept although the steps changed");
     }
+
+    @Test
+    void reconfigureToASmallerCapKeepsTheNewestProgress() {
+        SequenceTracker t = tracker(CONFIG);
+        for (int i = 0; i < 100; i++) {
+            hit(t, 0x0a00_0000L + i, KNOCK4, Protocol.TCP, 7000, T0 + i);
+        }
+        t.reconfigure(config(CONFIG.replace("max-sources = 1000", "max-sources = 16")), T0 + s(1));
+        assertEquals(16, t.trackedSources(), "sources kept under the new cap");
+        assertEquals(84, t.evictions(), "evictions on reload");
+        assertEquals(Outcome.ADVANCED, hit(t, 0x0a00_0000L + 99, KNOCK4, Protocol.UDP, 8000, T0 + s(2)),
+                "the newest source lost its progress");
+        assertEquals(Outcome.IGNORED, hit(t, 0x0a00_0000L, KNOCK4, Protocol.UDP, 8000, T0 + s(2)),
+                "the oldest source kept its progress past the cap");
+    }
 }
