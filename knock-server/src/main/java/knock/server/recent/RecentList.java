@@ -29,7 +29,7 @@ import knock.server.track.Source;
  * rule names the list: its absence is a {@link MissingListException} that says how to load the rules.
  *
  * <p>Blocking file I/O of a few microseconds per command; commands come with admissions, removals and
- * expiries, never once per packet. Not thread-safe only in the sense that concurrent commands interleave.
+ * expiries, never once per packet. Each command stands alone, so any thread may call.
  */
 public final class RecentList {
 
