@@ -1,0 +1,9 @@
+package knock.server.track;
+
+/** Why a source's progress broke. */
+public enum Break {
+    /** A knock step other than the expected one (or step 1, which restarts) on a knock address. */
+    WRONG_STEP,
+    /** The expected step, but after the step timeout. */
+    LATE
+}

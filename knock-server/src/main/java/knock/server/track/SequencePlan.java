@@ -1,0 +1,116 @@
+package knock.server.track;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import knock.config.SequenceConfig;
+import knock.config.ServerConfig;
+import knock.sequence.Step;
+
+/**
+ * One sequence of the config flattened into primitive arrays for the per-packet path: steps as
+ * (protocol ordinal, value), knock addresses per family as (hi, lo), durations in nanoseconds.
+ */
+final class SequencePlan {
+
+    /** Progress is a byte per source and sequence. */
+    static final int MAX_STEPS = 127;
+
+    final SequenceConfig config;
+    final int length;
+    final long stepTimeoutNanos;
+    final long duplicateGraceNanos;
+    final long windowNanos;
+    final long holdOffNanos;
+    final int adjacent;
+    final boolean otherAddress;
+    private final int[] protocols;
+    private final int[] values;
+    private final long[] knock4;
+    private final long[] knock6Hi;
+    private final long[] knock6Lo;
+
+    SequencePlan(SequenceConfig config, ServerConfig.Daemon daemon) {
+        this.config = config;
+        List<Step> steps = config.sequence().steps();
+        if (steps.size() > MAX_STEPS) {
+            throw new IllegalArgumentException("sequence " + config.name() + ": " + steps.size()
+                    + " steps (expected: at most " + MAX_STEPS + ")");
+        }
+        length = steps.size();
+        protocols = new int[length];
+        values = new int[length];
+        for (int i = 0; i < length; i++) {
+            protocols[i] = steps.get(i).protocol().ordinal();
+            values[i] = steps.get(i).value();
+        }
+        stepTimeoutNanos = config.sequence().stepTimeout().toNanos();
+        duplicateGraceNanos = daemon.duplicateGrace().toNanos();
+        windowNanos = config.window().toNanos();
+        holdOffNanos = config.scanGuard().holdOff().toNanos();
+        adjacent = config.scanGuard().adjacent();
+        otherAddress = config.scanGuard().otherAddress();
+        List<InetAddress> v4 = config.knockAddresses(4);
+        knock4 = new long[v4.size()];
+        for (int i = 0; i < knock4.length; i++) {
+            knock4[i] = Source.lo(v4.get(i));
+        }
+        List<InetAddress> v6 = config.knockAddresses(6);
+        knock6Hi = new long[v6.size()];
+        knock6Lo = new long[v6.size()];
+        for (int i = 0; i < knock6Hi.length; i++) {
+            knock6Hi[i] = Source.hi(v6.get(i));
+            knock6Lo[i] = Source.lo(v6.get(i));
+        }
+    }
+
+    /** Whether the sequence takes knocks in the family (it has a knock address there). */
+    boolean knocksIn(int family) {
+        return family == 4 ? knock4.length > 0 : knock6Hi.length > 0;
+    }
+
+    boolean stepIs(int index, int protocol, int value) {
+        return protocols[index] == protocol && values[index] == value;
+    }
+
+    boolean anyStep(int protocol, int value) {
+        for (int i = 0; i < length; i++) {
+            if (protocols[i] == protocol && values[i] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Within {@link #adjacent} of a step of the same protocol; callers rule out an exact step first. */
+    boolean nearStep(int protocol, int value) {
+        for (int i = 0; i < length; i++) {
+            if (protocols[i] == protocol && Math.abs(values[i] - value) <= adjacent) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean knockAddress(int family, long hi, long lo) {
+        if (family == 4) {
+            for (long a : knock4) {
+                if (a == lo) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = 0; i < knock6Hi.length; i++) {
+            if (knock6Hi[i] == hi && knock6Lo[i] == lo) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Same knock, so progress carries over a config reload. */
+    boolean sameSteps(SequencePlan other) {
+        return config.sequence().steps().equals(other.config.sequence().steps());
+    }
+}

@@ -1,0 +1,286 @@
+package knock.server.track;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import knock.config.SequenceConfig;
+import knock.config.ServerConfig;
+import knock.sequence.Protocol;
+
+/**
+ * The daemon's decisions: moves each source along the config's sequences packet by packet, admits it when it
+ * completes one, and breaks or scan-removes it per the port-knocking recipe. Acts only through
+ * {@link TrackEvents}; writes nothing itself.
+ *
+ * <p>Per sequence and packet, in order: a step on another address or a neighbour of a step is a scan (reset
+ * and, if listed, removal); a repeat of the step just taken within the duplicate grace is ignored; the expected
+ * next step in time advances (the last one admits, unless within the hold-off of the previous admission: a
+ * scan); step 1 restarts; any other step on a knock address, or the expected one too late, breaks the source
+ * if it had progress or is listed.
+ *
+ * <p>Drive it from one thread: {@link #onKnock} per packet addressed to the box (allocation-free once the table
+ * has grown), {@link #expire} when {@link #nextDeadline()} is due, {@link #adopt} at start for each entry found
+ * on the lists, {@link #reconfigure} on reload. Time is always the caller's {@link System#nanoTime()}.
+ */
+public final class SequenceTracker {
+
+    private final TrackEvents events;
+    private final Admissions.Unlisted unlisted = this::unlisted;
+    private SequencePlan[] plans;
+    private SourceTable table;
+    private Admissions admissions;
+    /** Evictions of tables replaced by {@link #reconfigure}. */
+    private long evictedBefore;
+
+    public SequenceTracker(ServerConfig config, TrackEvents events) {
+        this.events = events;
+        this.plans = plans(config);
+        int max = config.daemon().maxSources();
+        this.table = new SourceTable(max, plans.length);
+        this.admissions = new Admissions(max);
+    }
+
+    private static SequencePlan[] plans(ServerConfig config) {
+        List<SequenceConfig> sequences = config.sequences();
+        SequencePlan[] p = new SequencePlan[sequences.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = new SequencePlan(sequences.get(i), config.daemon());
+        }
+        return p;
+    }
+
+    /**
+     * Takes one packet addressed to this box. IPv4 addresses in the low 32 bits of {@code *Lo} ({@code *Hi}
+     * ignored), IPv6 as two big-endian longs; {@code value} is the destination port, or the echo payload length
+     * for ICMP. Never allocates once the tables have grown.
+     */
+    public Outcome onKnock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
+                           long nowNanos) {
+        if (family == 4) {
+            srcHi = 0;
+            srcLo &= 0xffff_ffffL;
+            dstHi = 0;
+            dstLo &= 0xffff_ffffL;
+        } else if (family != 6) {
+            return Outcome.IGNORED;
+        }
+        int proto = protocol.ordinal();
+        Outcome result = Outcome.IGNORED;
+        int id = -1;
+        boolean looked = false;
+        for (int s = 0; s < plans.length; s++) {
+            SequencePlan plan = plans[s];
+            if (!plan.knocksIn(family)) {
+                continue;
+            }
+            ScanGuard.Hit hit = ScanGuard.classify(plan, family, dstHi, dstLo, proto, value);
+            if (hit == ScanGuard.Hit.NONE) {
+                continue;
+            }
+            if (!looked) {
+                id = table.find(family, srcHi, srcLo);
+                looked = true;
+            }
+            Outcome o;
+            if (hit == ScanGuard.Hit.KNOCK) {
+                o = knock(s, plan, id, family, srcHi, srcLo, proto, value, nowNanos);
+            } else {
+                o = scan(s, plan, id, family, srcHi, srcLo,
+                        hit == ScanGuard.Hit.ADJACENT ? Scan.ADJACENT : Scan.OTHER_ADDRESS, nowNanos);
+            }
+            // Progress may have created, touched or freed the entry: look again for the next sequence.
+            if (o != Outcome.IGNORED && o != Outcome.DUPLICATE) {
+                looked = false;
+            }
+            result = result.max(o);
+        }
+        return result;
+    }
+
+    private Outcome knock(int s, SequencePlan plan, int id, int family, long hi, long lo, int proto, int value,
+                          long now) {
+        int p = id >= 0 ? table.next(id, s) : 0;
+        long last = id >= 0 ? table.lastAt(id, s) : 0;
+        if (p > 0 && plan.stepIs(p - 1, proto, value) && now - last <= plan.duplicateGraceNanos) {
+            return Outcome.DUPLICATE;
+        }
+        boolean expected = p < plan.length && plan.stepIs(p, proto, value);
+        if (expected && (p == 0 || now - last <= plan.stepTimeoutNanos)) {
+            return advance(s, plan, id, family, hi, lo, p + 1, now);
+        }
+        if (plan.stepIs(0, proto, value)) {
+            return advance(s, plan, id, family, hi, lo, 1, now);
+        }
+        boolean listed = admissions.listed(family, hi, lo, s);
+        if (p == 0 && !listed) {
+            return Outcome.IGNORED;
+        }
+        reset(id, s);
+        boolean removed = listed && admissions.unlist(family, hi, lo, s, now);
+        events.broken(plan.config, family, hi, lo, expected ? Break.LATE : Break.WRONG_STEP, removed);
+        return Outcome.BROKEN;
+    }
+
+    private Outcome advance(int s, SequencePlan plan, int id, int family, long hi, long lo, int next, long now) {
+        if (next == plan.length && plan.holdOffNanos > 0 && admissions.holdsOff(family, hi, lo, s, now)) {
+            return scan(s, plan, id, family, hi, lo, Scan.HOLD_OFF, now);
+        }
+        if (id < 0) {
+            id = table.findOrInsert(family, hi, lo);
+        } else {
+            table.touch(id);
+        }
+        table.progress(id, s, next, now);
+        if (next < plan.length) {
+            events.advanced(plan.config, family, hi, lo, next);
+            return Outcome.ADVANCED;
+        }
+        boolean refreshed = admissions.admit(family, hi, lo, s, now, plan.windowNanos, plan.holdOffNanos, unlisted);
+        events.admitted(plan.config, family, hi, lo, refreshed);
+        return Outcome.ADMITTED;
+    }
+
+    private Outcome scan(int s, SequencePlan plan, int id, int family, long hi, long lo, Scan kind, long now) {
+        reset(id, s);
+        boolean removed = admissions.unlist(family, hi, lo, s, now);
+        events.scanned(plan.config, family, hi, lo, kind, removed);
+        return Outcome.SCAN;
+    }
+
+    /** Clears the source's progress in one sequence, dropping the entry when none is left. */
+    private void reset(int id, int s) {
+        if (id >= 0) {
+            table.reset(id, s);
+            if (table.idle(id)) {
+                table.remove(id);
+            }
+        }
+    }
+
+    private void unlisted(int family, long hi, long lo, int sequence, boolean early) {
+        events.expired(plans[sequence].config, family, hi, lo, early);
+    }
+
+    /**
+     * Adopts a source found on the sequence's list at start: its age is unknown, so it gets a fresh full window
+     * (never forever) and no hold-off. Returns false for a sequence this tracker does not know.
+     */
+    public boolean adopt(SequenceConfig sequence, int family, long hi, long lo, long nowNanos) {
+        int s = indexOf(sequence.name());
+        if (s < 0) {
+            return false;
+        }
+        admissions.adopt(family, hi, lo, s, nowNanos, plans[s].windowNanos, unlisted);
+        return true;
+    }
+
+    /** Ends every window due by {@code nowNanos}, calling {@link TrackEvents#expired} for each. */
+    public void expire(long nowNanos) {
+        admissions.expire(nowNanos, unlisted);
+    }
+
+    /** Whether any window or hold-off is pending, so {@link #nextDeadline()} means something. */
+    public boolean hasDeadline() {
+        return admissions.hasDeadline();
+    }
+
+    /**
+     * When {@link #expire} next has work (a window or hold-off end, {@link System#nanoTime()} scale); only
+     * meaningful when {@link #hasDeadline()}. It moves earlier only through an admission or adoption.
+     */
+    public long nextDeadline() {
+        return admissions.nextDeadline();
+    }
+
+    /**
+     * Switches to a new config, keeping what still applies: progress in sequences whose name and steps are
+     * unchanged; admissions and hold-offs of sequences whose name and list are unchanged. A listed source whose
+     * sequence is gone or whose list was renamed is reported {@link TrackEvents#expired expired} (early) against
+     * the old sequence, so it comes off the old list. A smaller max-sources evicts the oldest progress.
+     */
+    public void reconfigure(ServerConfig config, long nowNanos) {
+        SequencePlan[] old = plans;
+        SequencePlan[] next = plans(config);
+        Map<String, Integer> byName = new HashMap<>();
+        for (int i = 0; i < next.length; i++) {
+            byName.put(next[i].config.name(), i);
+        }
+        int[] progressMap = new int[old.length];
+        int[] admissionMap = new int[old.length];
+        for (int i = 0; i < old.length; i++) {
+            Integer j = byName.get(old[i].config.name());
+            progressMap[i] = j != null && old[i].sameSteps(next[j]) ? j : -1;
+            admissionMap[i] = j != null ? j : -1;
+        }
+        int max = config.daemon().maxSources();
+
+        SourceTable from = table;
+        evictedBefore += from.evictions();
+        SourceTable to = new SourceTable(max, next.length);
+        for (int id = from.oldest(); id >= 0; id = from.newer(id)) {
+            int copy = -1;
+            for (int s = 0; s < old.length; s++) {
+                int t = progressMap[s];
+                if (t >= 0 && from.next(id, s) != 0) {
+                    if (copy < 0) {
+                        copy = to.findOrInsert(from.family(id), from.hi(id), from.lo(id));
+                    }
+                    to.progress(copy, t, from.next(id, s), from.lastAt(id, s));
+                }
+            }
+        }
+
+        Admissions was = admissions;
+        Admissions now = new Admissions(max);
+        plans = next;
+        table = to;
+        admissions = now;
+        was.forEach((family, hi, lo, s, listed, expiresAt, holding, holdOffUntil) -> {
+            int t = admissionMap[s];
+            boolean sameList = t >= 0 && old[s].config.list(family).equals(next[t].config.list(family));
+            if (!sameList) {
+                if (listed) {
+                    events.expired(old[s].config, family, hi, lo, true);
+                }
+                return;
+            }
+            now.restore(family, hi, lo, t, listed, expiresAt, holding, holdOffUntil, unlisted);
+        });
+        admissions.expire(nowNanos, unlisted);
+    }
+
+    private int indexOf(String name) {
+        for (int i = 0; i < plans.length; i++) {
+            if (plans[i].config.name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Sources with progress now tracked. */
+    public int trackedSources() {
+        return table.size();
+    }
+
+    /** Sources dropped from the progress table at its cap since start. */
+    public long evictions() {
+        return evictedBefore + table.evictions();
+    }
+
+    /** Entries in the admission table: listed sources and sources still in a hold-off. */
+    public int admissions() {
+        return admissions.size();
+    }
+
+    /** Sources on a list now. */
+    public int listedSources() {
+        return admissions.listedCount();
+    }
+
+    /** Bytes held by the tracker's tables (they grow with use up to max-sources, and never shrink). */
+    public long memoryBytes() {
+        return table.memoryBytes() + admissions.memoryBytes();
+    }
+}
