@@ -302,6 +302,10 @@ public final class Host {
      * Opens a TCP connection to {@code address}:{@code port} and keeps it, e.g. to show that an established
      * connection outlives the knock; throws with the {@link Reach} it ran into when it cannot connect.
      * Closed at teardown if not before.
+     *
+     * <p>Plain NIO: an ICMP error (REJECT's default) that arrives while connect(2) still holds the socket
+     * lock is only a soft error, and over veth it always does, so a REJECT shows here only at the first
+     * SYN retransmit, after about a second. Classify with {@link #tcp}; connect where OPEN is expected.
      */
     public Connection connect(String address, int port, Duration timeout) throws IOException {
         try {

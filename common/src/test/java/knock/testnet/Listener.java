@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rather than REJECTED, and answers {@link Connection#roundTrip(byte[])}.
  *
  * <p>The listening socket is created inside the host's namespace by the JVM (no process, no package
- * needed); accepting and echoing run on virtual threads. Closing it closes every accepted connection too.
+ * needed); accepting and echoing run on virtual threads, at most 256 connections at a time (more are
+ * accepted and closed at once). Closing it closes every accepted connection too.
  */
 public final class Listener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Set<SocketChannel> accepted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger acceptedCount = new AtomicInteger();
+    /** A flood from the scanner must not become a thread per connection without end. */
+    private static final int MAX_OPEN = 256;
 
     Listener(ServerSocketChannel server) {
         this.server = server;
@@ -49,6 +52,14 @@ public final class Listener implements AutoCloseable {
                 return; // closed: teardown
             }
             acceptedCount.incrementAndGet();
+            if (accepted.size() >= MAX_OPEN) {
+                try {
+                    client.close();
+                } catch (IOException e) {
+                    // Closing a socket we just accepted; nothing to report.
+                }
+                continue;
+            }
             accepted.add(client);
             Thread.ofVirtual().start(() -> echo(client));
         }

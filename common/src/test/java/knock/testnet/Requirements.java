@@ -78,8 +78,7 @@ final class Requirements {
             caplist.add("CAP_NET_RAW");
         }
         if (!caplist.isEmpty()) {
-            lacking.add("root (" + String.join(", ", caplist) + " not effective for user "
-                    + System.getProperty("user.name") + ")");
+            lacking.add("root (effective capabilities lack " + String.join(", ", caplist) + ")");
         }
         for (String tool : List.of("ip", "iptables-restore", "ip6tables-restore")) {
             if (find(tool).isEmpty()) {

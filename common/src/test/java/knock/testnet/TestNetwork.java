@@ -22,14 +22,18 @@ import java.util.stream.Stream;
  * into a real firewall and knock at it from a real client.
  *
  * <pre>
- *   kn&lt;pid&gt;x&lt;n&gt;-fw              kn&lt;pid&gt;x&lt;n&gt;-client          kn&lt;pid&gt;x&lt;n&gt;-scanner
- *   eth0 198.18.0.1/24 (knock)   eth0 198.18.0.2/24          eth0 198.18.0.3/24
- *        198.18.0.11/24 (ssh)         fd6b:6e6f:636b::2/64        fd6b:6e6f:636b::3/64
- *        fd6b:6e6f:636b::1/64 (knock)
- *        fd6b:6e6f:636b::11/64 (ssh)
- *     |                              |                             |
- *     +--- veth ---- fw   [ br0 ]   client ---- veth ---+--- veth -- scanner
- *                      kn&lt;pid&gt;x&lt;n&gt;-sw  (bridge only, bridge-nf-call-* = 0)
+ *   kn&lt;pid&gt;x&lt;n&gt;-fw               kn&lt;pid&gt;x&lt;n&gt;-client          kn&lt;pid&gt;x&lt;n&gt;-scanner
+ *   eth0 198.18.0.1/24   knock     eth0 198.18.0.2/24           eth0 198.18.0.3/24
+ *        198.18.0.11/24  ssh            fd6b:6e6f:636b::2/64         fd6b:6e6f:636b::3/64
+ *        fd6b:6e6f:636b::1/64  knock
+ *        fd6b:6e6f:636b::11/64 ssh
+ *          |                              |                                |
+ *          | veth                         | veth                           | veth
+ *          |                              |                                |
+ *   +------+- fw ---------------- br0 ----+- client ---------------------+- scanner -+
+ *   |  kn&lt;pid&gt;x&lt;n&gt;-sw: the bridge alone (no addresses, IPv6 off, no multicast        |
+ *   |  snooping; net.bridge.bridge-nf-call-iptables/ip6tables/arptables = 0)         |
+ *   +--------------------------------------------------------------------------------+
  * </pre>
  *
  * <p>One L2 segment, so the scanner sees what the client sees. The bridge lives in its own namespace with
@@ -215,10 +219,11 @@ public final class TestNetwork implements AutoCloseable {
         String sw = names.get(0);
         ipBatch(tools, List.of(), names.stream().map(n -> "netns add " + n).toList());
 
-        // DAD off before the interfaces exist: "default" is what a new interface inherits.
         try (NetnsThread bridgeThread = new NetnsThread(sw)) {
             bridgeThread.call(() -> {
-                disableDad();
+                // The switch has no address of its own: no router solicitations or MLD reports from it.
+                Files.writeString(Path.of("/proc/sys/net/ipv6/conf/default/disable_ipv6"), "1");
+                Files.writeString(Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6"), "1");
                 for (String family : List.of("iptables", "ip6tables", "arptables")) {
                     Path knob = Path.of("/proc/sys/net/bridge/bridge-nf-call-" + family);
                     // Absent when br_netfilter is not loaded, and then bridged frames skip iptables anyway.
@@ -238,6 +243,8 @@ public final class TestNetwork implements AutoCloseable {
         for (Host host : hosts) {
             host.call(() -> {
                 disableDad();
+                // Nobody routes here: router solicitations would only be noise in packet captures.
+                Files.writeString(Path.of("/proc/sys/net/ipv6/conf/default/router_solicitations"), "0");
                 // Per-destination ICMP limits (100 ms for ICMPv6 here) would turn a REJECT into HIDDEN at
                 // random when tests probe back to back.
                 Files.writeString(Path.of("/proc/sys/net/ipv6/icmp/ratelimit"), "0");
@@ -283,6 +290,7 @@ public final class TestNetwork implements AutoCloseable {
         return "02:6b:6e:00:00:0" + (hosts.indexOf(host) + 1);
     }
 
+    /** DAD off before the interfaces exist: "default" is what a new interface inherits. */
     private static void disableDad() throws IOException {
         Files.writeString(Path.of("/proc/sys/net/ipv6/conf/all/accept_dad"), "0");
         Files.writeString(Path.of("/proc/sys/net/ipv6/conf/default/accept_dad"), "0");
