@@ -3,6 +3,7 @@ package knock.testnet;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 
 /**
@@ -21,6 +22,11 @@ final class Addresses {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("address: " + literal + " (expected: an IPv4 or IPv6 literal)", e);
         }
+    }
+
+    /** The NIO protocol family of {@code address}, so a channel never becomes a dual-stack socket. */
+    static StandardProtocolFamily protocolFamily(InetAddress address) {
+        return family(address) == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
     }
 
     /** 4 or 6. */

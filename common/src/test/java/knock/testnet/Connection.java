@@ -1,6 +1,7 @@
 package knock.testnet;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -25,6 +26,62 @@ public final class Connection implements AutoCloseable {
         this.channel = channel;
         this.selector = selector;
         this.timeout = timeout;
+    }
+
+    /** An answer that said no: RST or an ICMP error. */
+    static final class Refused extends IOException {
+        Refused(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** No answer in time. */
+    static final class TimedOut extends IOException {
+        TimedOut() {
+            super("timed out");
+        }
+    }
+
+    /** Connects from inside {@code host}; throws {@link Refused} or {@link TimedOut} when it cannot. */
+    static Connection open(Host host, InetSocketAddress remote, Duration timeout) throws IOException {
+        SocketChannel channel = host.call(() -> SocketChannel.open(Addresses.protocolFamily(remote.getAddress())));
+        Selector selector = null;
+        try {
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
+            boolean connected;
+            try {
+                connected = channel.connect(remote);
+            } catch (ConnectException e) {
+                throw new Refused(e); // the kernel can answer a local RST before connect() returns
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!connected) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new TimedOut();
+                }
+                selector.select(Math.max(1, remaining / 1_000_000));
+                if (key.isConnectable()) {
+                    try {
+                        connected = channel.finishConnect();
+                    } catch (IOException e) {
+                        // ECONNREFUSED (RST, port unreachable), EHOSTUNREACH, ENETUNREACH, ...: all answers.
+                        throw new Refused(e);
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+            key.interestOps(0);
+            return new Connection(channel, selector, timeout);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (selector != null) {
+                selector.close();
+            }
+            throw e;
+        }
     }
 
     /** The local end, e.g. to match the source port in a rule or a log line. */

@@ -3,17 +3,10 @@ package knock.testnet;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -256,7 +249,7 @@ public final class Host {
     public Listener listen(String address, int port) {
         InetAddress bind = Addresses.parse(address);
         ServerSocketChannel server = call(() -> {
-            ServerSocketChannel channel = ServerSocketChannel.open(protocolFamily(bind));
+            ServerSocketChannel channel = ServerSocketChannel.open(Addresses.protocolFamily(bind));
             try {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 channel.bind(new InetSocketAddress(bind, port), 64);
@@ -309,67 +302,11 @@ public final class Host {
      */
     public Connection connect(String address, int port, Duration timeout) throws IOException {
         try {
-            return own(open(address, port, timeout));
-        } catch (Refused e) {
+            return own(Connection.open(this, new InetSocketAddress(Addresses.parse(address), port), timeout));
+        } catch (Connection.Refused e) {
             throw new IOException(role + " -> " + address + " port " + port + ": " + Reach.REJECTED, e);
-        } catch (TimedOut e) {
+        } catch (Connection.TimedOut e) {
             throw new IOException(role + " -> " + address + " port " + port + ": " + Reach.HIDDEN + " (no answer within " + timeout + ")", e);
-        }
-    }
-
-    /** An answer that said no: RST or an ICMP error. */
-    private static final class Refused extends IOException {
-        Refused(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
-    /** No answer in time. */
-    private static final class TimedOut extends IOException {
-        TimedOut() {
-            super("timed out");
-        }
-    }
-
-    private Connection open(String address, int port, Duration timeout) throws IOException {
-        InetSocketAddress remote = new InetSocketAddress(Addresses.parse(address), port);
-        SocketChannel channel = call(() -> SocketChannel.open(protocolFamily(remote.getAddress())));
-        Selector selector = null;
-        try {
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
-            boolean connected;
-            try {
-                connected = channel.connect(remote);
-            } catch (ConnectException e) {
-                throw new Refused(e); // the kernel can answer a local RST before connect() returns
-            }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!connected) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    throw new TimedOut();
-                }
-                selector.select(Math.max(1, remaining / 1_000_000));
-                if (key.isConnectable()) {
-                    try {
-                        connected = channel.finishConnect();
-                    } catch (IOException e) {
-                        // ECONNREFUSED (RST, port unreachable), EHOSTUNREACH, ENETUNREACH, ...: all answers.
-                        throw new Refused(e);
-                    }
-                }
-                selector.selectedKeys().clear();
-            }
-            key.interestOps(0);
-            return new Connection(channel, selector, timeout);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            if (selector != null) {
-                selector.close();
-            }
-            throw e;
         }
     }
 
@@ -382,16 +319,7 @@ public final class Host {
 
     /** Sends one UDP datagram with {@code payload} to {@code destination}:{@code port} (a signed knock). */
     public void knockUdp(String destination, int port, byte[] payload) {
-        InetSocketAddress remote = new InetSocketAddress(Addresses.parse(destination), port);
-        call(() -> {
-            try (DatagramChannel channel = DatagramChannel.open(protocolFamily(remote.getAddress()))) {
-                int sent = channel.send(ByteBuffer.wrap(payload), remote);
-                if (sent != payload.length) {
-                    throw new IOException("UDP knock to " + remote + ": sent " + sent + " of " + payload.length);
-                }
-            }
-            return null;
-        });
+        Knocks.udp(this, new InetSocketAddress(Addresses.parse(destination), port), payload);
     }
 
     /**
@@ -400,16 +328,7 @@ public final class Host {
      * a socket in SYN-SENT sends nothing more.
      */
     public void knockTcpSyn(String destination, int port) {
-        InetSocketAddress remote = new InetSocketAddress(Addresses.parse(destination), port);
-        call(() -> {
-            try (SocketChannel channel = SocketChannel.open(protocolFamily(remote.getAddress()))) {
-                channel.configureBlocking(false);
-                channel.connect(remote);
-            } catch (ConnectException e) {
-                // Refused at once: the SYN went out all the same.
-            }
-            return null;
-        });
+        Knocks.tcpSyn(this, new InetSocketAddress(Addresses.parse(destination), port));
     }
 
     /**
@@ -418,26 +337,9 @@ public final class Host {
      * (what {@code -m length} matches). Sent from a raw socket opened through FFM inside the host.
      */
     public void knockIcmp(String destination, int payloadLength) {
-        InetAddress remote = Addresses.parse(destination);
-        int family = Addresses.family(remote);
-        int max = family == 4 ? 65507 : 65527;
-        if (payloadLength < 0 || payloadLength > max) {
-            throw new IllegalArgumentException("payloadLength: " + payloadLength + " (expected: 0-" + max + ")");
-        }
-        byte[] packet = IcmpEcho.request(family, payloadLength);
-        call(() -> {
-            if (family == 4) {
-                Libc.sendRaw(Libc.AF_INET, Libc.IPPROTO_ICMP, packet, remote.getAddress());
-            } else {
-                Libc.sendRaw(Libc.AF_INET6, Libc.IPPROTO_ICMPV6, packet, remote.getAddress());
-            }
-            return null;
-        });
+        Knocks.icmp(this, Addresses.parse(destination), payloadLength);
     }
 
-    private static StandardProtocolFamily protocolFamily(InetAddress address) {
-        return Addresses.family(address) == 4 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
-    }
 
     // ---- lifetime
 
