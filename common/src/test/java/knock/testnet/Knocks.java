@@ -1,0 +1,59 @@
+package knock.testnet;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The three kinds of knock a host sends: a UDP datagram, a TCP SYN that is never completed, and an ICMP echo
+ * request of a given size. Each socket is opened inside the host's namespace and closed at once.
+ */
+final class Knocks {
+    private Knocks() {
+    }
+
+    static void udp(Host host, InetSocketAddress remote, byte[] payload) {
+        host.call(() -> {
+            try (DatagramChannel channel = DatagramChannel.open(Addresses.protocolFamily(remote.getAddress()))) {
+                int sent = channel.send(ByteBuffer.wrap(payload), remote);
+                if (sent != payload.length) {
+                    throw new IOException("UDP knock to " + remote + ": sent " + sent + " of " + payload.length);
+                }
+            }
+            return null;
+        });
+    }
+
+    static void tcpSyn(Host host, InetSocketAddress remote) {
+        host.call(() -> {
+            try (SocketChannel channel = SocketChannel.open(Addresses.protocolFamily(remote.getAddress()))) {
+                channel.configureBlocking(false);
+                channel.connect(remote);
+            } catch (ConnectException e) {
+                // Refused at once: the SYN went out all the same.
+            }
+            return null;
+        });
+    }
+
+    static void icmp(Host host, InetAddress remote, int payloadLength) {
+        int family = Addresses.family(remote);
+        int max = family == 4 ? 65507 : 65527;
+        if (payloadLength < 0 || payloadLength > max) {
+            throw new IllegalArgumentException("payloadLength: " + payloadLength + " (expected: 0-" + max + ")");
+        }
+        byte[] packet = IcmpEcho.request(family, payloadLength);
+        host.call(() -> {
+            if (family == 4) {
+                Libc.sendRaw(Libc.AF_INET, Libc.IPPROTO_ICMP, packet, remote.getAddress());
+            } else {
+                Libc.sendRaw(Libc.AF_INET6, Libc.IPPROTO_ICMPV6, packet, remote.getAddress());
+            }
+            return null;
+        });
+    }
+}
