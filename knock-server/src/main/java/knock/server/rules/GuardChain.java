@@ -46,12 +46,12 @@ final class GuardChain {
             ruleset.rule("-A " + chain + " -s " + allowed + " -j ACCEPT");
         }
         if (sequence.maxConnections() > 0) {
-            ruleset.rule("-A " + chain + " -m connlimit --connlimit-above " + sequence.maxConnections()
+            ruleset.rule("-A " + chain + " -p tcp -m connlimit --connlimit-above " + sequence.maxConnections()
                     + " --connlimit-mask " + d.hostPrefix() + " -j REJECT --reject-with tcp-reset");
         }
         ruleset.rule("-A " + chain + " -m recent --rcheck --seconds " + seconds(sequence) + " --name " + list
                 + " --rsource -j ACCEPT");
-        ruleset.rule("-A " + chain + " -m recent --rcheck --name " + list + " --rsource -j REJECT --reject-with tcp-reset");
+        ruleset.rule("-A " + chain + " -p tcp -m recent --rcheck --name " + list + " --rsource -j REJECT --reject-with tcp-reset");
     }
 
     private static long seconds(SequenceConfig sequence) {

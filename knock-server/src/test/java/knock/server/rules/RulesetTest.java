@@ -36,9 +36,9 @@ class RulesetTest {
         int established = indexOf(rules, "-A guard-ssh -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
         int allow = indexOf(rules, "-A guard-ssh -s 203.0.113.7/32 -j ACCEPT");
         int connlimit = indexOf(rules,
-                "-A guard-ssh -m connlimit --connlimit-above 1 --connlimit-mask 32 -j REJECT --reject-with tcp-reset");
+                "-A guard-ssh -p tcp -m connlimit --connlimit-above 1 --connlimit-mask 32 -j REJECT --reject-with tcp-reset");
         int window = indexOf(rules, "-A guard-ssh -m recent --rcheck --seconds 90 --name ssh4 --rsource -j ACCEPT");
-        int stale = indexOf(rules, "-A guard-ssh -m recent --rcheck --name ssh4 --rsource -j REJECT --reject-with tcp-reset");
+        int stale = indexOf(rules, "-A guard-ssh -p tcp -m recent --rcheck --name ssh4 --rsource -j REJECT --reject-with tcp-reset");
         assertTrue(established < allow && allow < connlimit && connlimit < window && window < stale,
                 "guard chain out of order: established, allow, connlimit, window, stale");
         indexOf(rules, "-A INPUT -d 198.18.0.11/32 -p tcp -m tcp --sport 1024:65535 --dport 22 -j guard-ssh");
