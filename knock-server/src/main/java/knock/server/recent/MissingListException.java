@@ -10,6 +10,6 @@ public final class MissingListException extends RecentListException {
 
     public MissingListException(Path file, String config, Throwable cause) {
         super("the list file " + file + " is missing; load the ruleset first: knock-server rules --config "
-                + config + " | iptables-restore", cause);
+                + config + " | iptables-restore (an IPv6 list: --family 6 | ip6tables-restore)", cause);
     }
 }

@@ -259,6 +259,20 @@ public final class SequenceTracker {
         return -1;
     }
 
+    /** Sees one listed source: its sequence, address, and when its window ends ({@link System#nanoTime()} scale). */
+    public interface ListedVisitor {
+        void visit(SequenceConfig sequence, int family, long hi, long lo, long expiresAtNanos);
+    }
+
+    /** Visits every source on a list now, for status; allocates per call, not per packet. */
+    public void forEachListed(ListedVisitor visitor) {
+        admissions.forEach((family, hi, lo, s, listed, expiresAt, holding, holdOffUntil) -> {
+            if (listed) {
+                visitor.visit(plans[s].config, family, hi, lo, expiresAt);
+            }
+        });
+    }
+
     /** Sources with progress now tracked. */
     public int trackedSources() {
         return table.size();

@@ -97,11 +97,11 @@ class RecentListTest {
         RecentList ssh4 = new RecentList(Path.of("/proc/net/xt_recent"), "knock_test_absent");
         MissingListException e = assertThrows(MissingListException.class, () -> ssh4.add(4, 0, 1));
         assertEquals("the list file /proc/net/xt_recent/knock_test_absent is missing; load the ruleset first: "
-                + "knock-server rules --config FILE | iptables-restore", e.getMessage(), "missing-list message");
+                + "knock-server rules --config FILE | iptables-restore (an IPv6 list: --family 6 | ip6tables-restore)", e.getMessage(), "missing-list message");
         assertEquals(1, e.exitCode(), "exit code");
         RecentList named = new RecentList(dir, "ssh4", Path.of("/etc/knock/knock.conf"));
         MissingListException r = assertThrows(MissingListException.class, named::entries);
-        assertTrue(r.getMessage().endsWith("--config /etc/knock/knock.conf | iptables-restore"), r.getMessage());
+        assertTrue(r.getMessage().endsWith("--config /etc/knock/knock.conf | iptables-restore (an IPv6 list: --family 6 | ip6tables-restore)"), r.getMessage());
     }
 
     @Test

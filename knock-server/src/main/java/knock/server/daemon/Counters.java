@@ -1,0 +1,14 @@
+package knock.server.daemon;
+
+/**
+ * What the daemon has done since start, for {@code status}. Written on the event loop only; read there too
+ * (status is served on the loop), so plain fields suffice.
+ */
+final class Counters {
+    long knocks;
+    long admits;
+    long resets;
+    long scans;
+    long expiries;
+    long listErrors;
+}

@@ -1,0 +1,287 @@
+package knock.server.daemon;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import knock.KnockException;
+import knock.config.SequenceConfig;
+import knock.config.ServerConfig;
+import knock.config.ServerConfigReader;
+import knock.config.Setting;
+import knock.log.JournalLoggerFinder;
+import knock.sequence.Protocol;
+import knock.server.capture.KnockCapture;
+import knock.server.capture.KnockQueue;
+import knock.server.capture.KnockSink;
+import knock.server.control.ControlServer;
+import knock.server.recent.MissingListException;
+import knock.server.recent.RecentLimits;
+import knock.server.recent.RecentList;
+import knock.server.track.Outcome;
+import knock.server.track.SequenceTracker;
+import knock.server.track.Source;
+
+/**
+ * The running knock-server. One netty event loop owns everything that changes: the tracker, the expiry
+ * timer, the list writes, the control socket and reloads; the capture thread only feeds it knocks through a
+ * bounded {@link KnockQueue}. So no state is shared between threads and nothing needs a lock.
+ *
+ * <p>Restart safety: entries already on the lists at start are adopted with a fresh window, so what a crashed
+ * daemon admitted still expires. Stopping leaves the lists as they are for the next start to adopt.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger("knock.server");
+    private static final int QUEUE_CAPACITY = 4096;
+
+    private final Path configFile;
+    private final Path listDirectory;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Counters counters = new Counters();
+    private final KernelLists lists;
+    private final KnockQueue queue;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedNanos = System.nanoTime();
+
+    private ServerConfig config;
+    private SequenceTracker tracker;
+    private KnockCapture capture;
+    private ControlServer control;
+    private ScheduledFuture<?> expiryTimer;
+    private long expiryAt;
+    private volatile boolean closed;
+
+    private Daemon(Path configFile, Path listDirectory, ServerConfig config) {
+        this.configFile = configFile;
+        this.listDirectory = listDirectory;
+        this.config = config;
+        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.loop = group.next();
+        this.lists = new KernelLists(listDirectory, configFile, counters);
+        this.queue = new KnockQueue(QUEUE_CAPACITY, loop, this::onKnock);
+    }
+
+    /**
+     * Checks what the daemon needs (capabilities, list files), adopts what the lists hold, and starts
+     * watching knocks. Throws a {@link KnockException} with a one-line message when it cannot start.
+     */
+    public static Daemon start(Path configFile, Path listDirectory) {
+        ServerConfig config = ServerConfigReader.read(configFile);
+        JournalLoggerFinder.threshold(JournalLoggerFinder.level(config.daemon().logLevel()));
+        Privileges.require();
+        requireLists(config, listDirectory, configFile);
+        warnLimits(config);
+        Daemon daemon = new Daemon(configFile, listDirectory, config);
+        try {
+            daemon.onLoop(daemon::startOnLoop);
+        } catch (RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    private void startOnLoop() {
+        long now = System.nanoTime();
+        tracker = new SequenceTracker(config, lists);
+        int adopted = adopt(now);
+        capture = KnockCapture.open(config, queue);
+        capture.start();
+        Path socket = Path.of(config.daemon().controlSocket());
+        try {
+            control = ControlServer.bind(group, socket, this::command);
+        } catch (IOException | RuntimeException e) {
+            throw new DaemonException("control socket " + socket + ": " + e.getMessage(), e);
+        }
+        armExpiry();
+        LOG.log(Level.INFO, "start config=" + configFile + " sequences=" + describe(config) + " adopted=" + adopted
+                + " capture=" + capture + " control=" + socket);
+    }
+
+    /** Adopts every entry found on a list the config names: unknown age, so a fresh full window. */
+    private int adopt(long now) {
+        int adopted = 0;
+        for (SequenceConfig sequence : config.sequences()) {
+            for (int family : new int[] {4, 6}) {
+                RecentList list = lists.list(sequence.list(family));
+                if (!list.exists()) {
+                    continue;
+                }
+                for (RecentList.Entry entry : list.entries()) {
+                    Source source = entry.source();
+                    if (source.family() == family && tracker.adopt(sequence, family, source.hi(), source.lo(), now)) {
+                        adopted++;
+                        LOG.log(Level.INFO, "adopt src=" + source + " sequence=" + sequence.name() + " list="
+                                + list.name() + " window=" + Setting.text(sequence.window()));
+                    }
+                }
+            }
+        }
+        return adopted;
+    }
+
+    /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
+    private void onKnock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
+                         long nowNanos) {
+        counters.knocks++;
+        Outcome outcome = tracker.onKnock(family, srcHi, srcLo, dstHi, dstLo, protocol, value, nowNanos);
+        if (outcome == Outcome.ADMITTED) {
+            armExpiry();
+        }
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "knock src=" + Source.format(family, srcHi, srcLo) + " dst="
+                    + Source.format(family, dstHi, dstLo) + " " + (protocol == Protocol.ICMP ? "icmp/" + value
+                    : value + "/" + protocol.label()) + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Keeps one timer at the tracker's earliest deadline. */
+    private void armExpiry() {
+        if (closed || !tracker.hasDeadline()) {
+            return;
+        }
+        long at = tracker.nextDeadline();
+        if (expiryTimer != null && !expiryTimer.isDone()) {
+            if (expiryAt - at <= 0) {
+                return; // the armed timer fires first anyway
+            }
+            expiryTimer.cancel(false);
+        }
+        expiryAt = at;
+        expiryTimer = loop.schedule(this::onExpiry, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void onExpiry() {
+        expiryTimer = null;
+        tracker.expire(System.nanoTime());
+        armExpiry();
+    }
+
+    /** Rereads the config; a bad one is reported and the running one kept. Progress and admissions survive. */
+    public void reload() {
+        loop.execute(() -> {
+            ServerConfig next;
+            try {
+                next = ServerConfigReader.read(configFile);
+                requireLists(next, listDirectory, configFile);
+            } catch (KnockException e) {
+                LOG.log(Level.ERROR, "reload failed, keeping the running config: " + e.getMessage());
+                return;
+            }
+            KnockCapture nextCapture;
+            try {
+                nextCapture = KnockCapture.open(next, queue);
+            } catch (KnockException e) {
+                LOG.log(Level.ERROR, "reload failed, keeping the running config: " + e.getMessage());
+                return;
+            }
+            if (!next.daemon().controlSocket().equals(config.daemon().controlSocket())) {
+                LOG.log(Level.WARNING, "control-socket changes at the next restart; still "
+                        + config.daemon().controlSocket());
+            }
+            JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
+            warnLimits(next);
+            tracker.reconfigure(next, System.nanoTime());
+            config = next;
+            KnockCapture previous = capture;
+            capture = nextCapture;
+            capture.start();
+            // Closing joins the old capture thread: not on the loop, which that thread may be feeding.
+            Thread.ofPlatform().name("knock-capture-close").start(previous::close);
+            armExpiry();
+            LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
+                    + capture);
+        });
+    }
+
+    /** Answers a control-socket request; runs on the loop, so it sees a consistent state. */
+    private String command(String request) {
+        return switch (request) {
+            case "status" -> StatusReport.render(config, tracker, counters, capture, queue, startedNanos,
+                    System.nanoTime());
+            default -> "error: unknown command '" + request + "' (expected: status)\n";
+        };
+    }
+
+    /** Blocks until {@link #close()}. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (capture != null) {
+            capture.close();
+        }
+        if (control != null) {
+            control.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.log(Level.INFO, "stop admitted entries stay on their lists for the next start to adopt");
+        stopped.countDown();
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            loop.submit(task).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonException("interrupted while starting");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new DaemonException("start failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Every list the daemon may write must exist: it exists only while a loaded rule names it. */
+    private static void requireLists(ServerConfig config, Path directory, Path configFile) {
+        for (SequenceConfig sequence : config.sequences()) {
+            for (int family : new int[] {4, 6}) {
+                if (!sequence.knocksIn(family)) {
+                    continue;
+                }
+                RecentList list = new RecentList(directory, sequence.list(family), configFile);
+                if (!list.exists()) {
+                    throw new MissingListException(list.file(), configFile.toString(), null);
+                }
+            }
+        }
+    }
+
+    private static void warnLimits(ServerConfig config) {
+        RecentLimits limits = RecentLimits.read();
+        for (SequenceConfig sequence : config.sequences()) {
+            for (int family : new int[] {4, 6}) {
+                if (sequence.knocksIn(family)) {
+                    limits.warning(sequence.list(family), config.daemon().maxSources())
+                            .ifPresent(w -> LOG.log(Level.WARNING, w));
+                }
+            }
+        }
+    }
+
+    static String describe(ServerConfig config) {
+        return config.sequences().stream()
+                .map(s -> s.name() + "[" + s.sequence().steps().stream().map(Object::toString)
+                        .collect(Collectors.joining(" ")) + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
+                        + " window=" + Setting.text(s.window()) + "]")
+                .collect(Collectors.joining(","));
+    }
+}

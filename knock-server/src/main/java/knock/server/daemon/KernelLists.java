@@ -1,0 +1,113 @@
+package knock.server.daemon;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import knock.KnockException;
+import knock.config.SequenceConfig;
+import knock.config.Setting;
+import knock.server.recent.RecentList;
+import knock.server.track.Break;
+import knock.server.track.Scan;
+import knock.server.track.Source;
+import knock.server.track.TrackEvents;
+
+/**
+ * Carries out the tracker's decisions on the kernel's xt_recent lists and logs each one as a single line.
+ * A failed write (the ruleset was flushed under us) is logged and counted; the daemon keeps its own state and
+ * the next write tries again. Sources that were neither listed nor in progress are hostile noise: debug only.
+ */
+final class KernelLists implements TrackEvents {
+
+    private static final Logger LOG = System.getLogger("knock.server");
+
+    private final Path directory;
+    private final Path configFile;
+    private final Counters counters;
+    private final Map<String, RecentList> lists = new HashMap<>();
+
+    KernelLists(Path directory, Path configFile, Counters counters) {
+        this.directory = directory;
+        this.configFile = configFile;
+        this.counters = counters;
+    }
+
+    RecentList list(String name) {
+        return lists.computeIfAbsent(name, n -> new RecentList(directory, n, configFile));
+    }
+
+    @Override
+    public void advanced(SequenceConfig sequence, int family, long hi, long lo, int stepsTaken) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "step src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " step=" + stepsTaken + "/" + sequence.sequence().length());
+        }
+    }
+
+    @Override
+    public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed) {
+        counters.admits++;
+        String list = sequence.list(family);
+        if (write(list, true, family, hi, lo)) {
+            LOG.log(Level.INFO, "open src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " list=" + list + " window=" + Setting.text(sequence.window()) + (refreshed ? " refreshed" : ""));
+        }
+    }
+
+    @Override
+    public void broken(SequenceConfig sequence, int family, long hi, long lo, Break reason, boolean removed) {
+        counters.resets++;
+        if (removed) {
+            write(sequence.list(family), false, family, hi, lo);
+        }
+        Level level = removed ? Level.INFO : Level.DEBUG;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "reset src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " reason=" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    + (removed ? " action=removed list=" + sequence.list(family) : ""));
+        }
+    }
+
+    @Override
+    public void scanned(SequenceConfig sequence, int family, long hi, long lo, Scan kind, boolean removed) {
+        counters.scans++;
+        if (removed) {
+            write(sequence.list(family), false, family, hi, lo);
+        }
+        Level level = removed ? Level.WARNING : Level.DEBUG;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "scan src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " kind=" + kind.label() + (removed ? " action=removed list=" + sequence.list(family) : ""));
+        }
+    }
+
+    @Override
+    public void expired(SequenceConfig sequence, int family, long hi, long lo, boolean early) {
+        counters.expiries++;
+        String list = sequence.list(family);
+        if (write(list, false, family, hi, lo)) {
+            LOG.log(Level.INFO, "expire src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " list=" + list + (early ? " early" : ""));
+        }
+    }
+
+    private boolean write(String name, boolean add, int family, long hi, long lo) {
+        try {
+            RecentList list = list(name);
+            if (add) {
+                list.add(family, hi, lo);
+            } else {
+                list.remove(family, hi, lo);
+            }
+            return true;
+        } catch (KnockException e) {
+            counters.listErrors++;
+            LOG.log(Level.ERROR, (add ? "add" : "remove") + " failed src=" + Source.format(family, hi, lo)
+                    + " list=" + name + ": " + e.getMessage());
+            return false;
+        }
+    }
+}
