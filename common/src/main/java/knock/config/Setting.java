@@ -25,12 +25,19 @@ public final class Setting<T> {
     private final T defaultValue;
     private final String expected;
     private final Function<String, T> parser;
+    private final T empty;
 
     private Setting(String key, T defaultValue, String expected, Function<String, T> parser) {
+        this(key, defaultValue, expected, parser, null);
+    }
+
+    /** @param empty what an empty value means, or {@code null} where an empty value is an error */
+    private Setting(String key, T defaultValue, String expected, Function<String, T> parser, T empty) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.expected = expected;
         this.parser = parser;
+        this.empty = empty;
     }
 
     public String key() {
@@ -53,6 +60,9 @@ public final class Setting<T> {
 
     T parse(String raw) {
         if (raw.isEmpty()) {
+            if (empty != null) {
+                return empty;
+            }
             throw new IllegalArgumentException(key + ": empty value (expected: " + expected + ")");
         }
         return parser.apply(raw);
@@ -128,7 +138,7 @@ public final class Setting<T> {
                 addresses.add(address(key, word, expected));
             }
             return List.copyOf(addresses);
-        });
+        }, defaultValue == null ? null : List.of());
     }
 
     public static Setting<List<Cidr>> networks(String key) {
@@ -139,7 +149,7 @@ public final class Setting<T> {
                 networks.add(Cidr.parse(key, word, expected));
             }
             return List.copyOf(networks);
-        });
+        }, List.of());
     }
 
     public static Setting<List<String>> names(String key, List<String> defaultValue, Pattern pattern, String expected) {
@@ -152,7 +162,7 @@ public final class Setting<T> {
                 names.add(word);
             }
             return List.copyOf(names);
-        });
+        }, List.of());
     }
 
     static InetAddress address(String key, String word, String expected) {

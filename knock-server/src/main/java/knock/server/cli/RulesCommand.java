@@ -1,0 +1,60 @@
+package knock.server.cli;
+
+import java.util.concurrent.Callable;
+
+import knock.config.ServerConfig;
+import knock.server.rules.Mode;
+import knock.server.rules.Ruleset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code knock-server rules}: prints the ruleset for iptables-restore or ip6tables-restore. */
+@Command(name = "rules", mixinStandardHelpOptions = true,
+        description = {"Prints the firewall ruleset made from the config, for iptables-restore",
+                "(--family 4) or ip6tables-restore (--family 6). It replaces the filter",
+                "table: policy DROP, the guarded port open only to sources on the",
+                "sequence's list within its window.",
+                "  daemon mode: the guarded port's chain; knock-server fills the lists.",
+                "  kernel mode: netfilter does the knock alone with xt_recent lists.",
+                "Example:",
+                "  knock-server rules -c knock-server.conf --family 6 | ip6tables-restore"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "2:bad usage or bad config"})
+final class RulesCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--family", paramLabel = "4|6", defaultValue = "4",
+            description = "Address family: 4 (iptables) or 6 (ip6tables). Default: ${DEFAULT-VALUE}.")
+    int family;
+
+    @Option(names = "--mode", paramLabel = "daemon|kernel", defaultValue = "daemon",
+            description = "Who does the knock: daemon (knock-server) or kernel (xt_recent rules alone). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Override
+    public Integer call() {
+        if (family != 4 && family != 6) {
+            throw new ParameterException(spec.commandLine(), "--family " + family + " (expected: 4 or 6)");
+        }
+        Mode parsed = switch (mode) {
+            case "daemon" -> Mode.DAEMON;
+            case "kernel" -> Mode.KERNEL;
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--mode " + mode + " (expected: daemon or kernel)");
+        };
+        ServerConfig read = config.read();
+        spec.commandLine().getOut().print(Ruleset.render(read, family, parsed));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
