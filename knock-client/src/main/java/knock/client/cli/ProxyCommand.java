@@ -1,0 +1,112 @@
+package knock.client.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+import knock.client.ClientException;
+import knock.client.send.Target;
+import knock.client.profile.Profile;
+import knock.client.proxy.FdPass;
+import knock.client.proxy.PortWaiter;
+import knock.client.proxy.Relay;
+import knock.client.send.KnockSender;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code knock proxy HOST PORT [STEP...]}: an ssh {@code ProxyCommand}. Knocks, connects to PORT (retrying
+ * while the firewall opens), then relays stdin/stdout to the socket until both sides close; or, with
+ * {@code --fdpass}, hands the socket to ssh and exits. stdout belongs to ssh: every diagnostic goes to stderr.
+ */
+@Command(name = "proxy", mixinStandardHelpOptions = true, version = "knock 0.1.0",
+        usageHelpAutoWidth = true, sortOptions = false,
+        description = {
+            "Knocks on HOST, connects to PORT and relays stdin/stdout: an ssh ProxyCommand.",
+            "Without a profile or STEPs for HOST it connects without knocking, so it can serve every host.",
+        },
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:ok: the session ended (with --fdpass: the socket was handed to ssh)",
+            "1:failure: network unreachable, port still closed after the timeout, relay failed",
+            "2:bad input: malformed step, unresolvable name, bad profile file, bad usage",
+            "3:missing privilege: an ICMP step needs CAP_NET_RAW or net.ipv4.ping_group_range",
+        },
+        footerHeading = "%nIn ~/.ssh/config:%n", footer = {
+            "  Host fw",
+            "      ProxyCommand knock proxy %%h %%p",
+            "or, with no JVM left running for the session:",
+            "      ProxyCommand knock proxy --fdpass %%h %%p",
+            "      ProxyUseFdpass yes",
+        })
+final class ProxyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--fdpass", description = "Pass the connected socket to ssh (ProxyUseFdpass yes) and exit.")
+    boolean fdpass;
+
+    @Option(names = "--timeout", paramLabel = "TIMEOUT",
+            description = "How long to keep trying to connect after knocking (default: the profile's Wait, else 10s).")
+    String timeout;
+
+    @Parameters(index = "0", paramLabel = "HOST", description = "The host, as ssh's %%h.")
+    String host;
+
+    @Parameters(index = "1", paramLabel = "PORT", description = "The port to connect to, as ssh's %%p.")
+    String port;
+
+    @Parameters(index = "2..*", paramLabel = "STEP", description = "Knocks to send instead of the profile's Sequence.")
+    List<String> steps = List.of();
+
+    private final Map<String, String> env;
+
+    ProxyCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        int guarded = KnockPlan.port(port);
+        Duration limit = timeout == null ? null : KnockPlan.duration("--timeout", timeout);
+        KnockPlan plan = KnockPlan.of(common, env, host, steps, guarded, false);
+        Consumer<String> verbose = KnockPlan.verbose(common, spec.commandLine().getErr());
+        Profile p = plan.profile();
+        if (p.steps().isEmpty()) {
+            if (verbose != null) {
+                verbose.accept("no steps for " + host + ": connecting without knocking");
+            }
+        } else {
+            new KnockSender(plan.target().knock(), p.delay(), verbose).send(p.steps());
+        }
+        Duration until = limit != null ? limit : p.waitFor().isPositive() ? p.waitFor() : Profile.DEFAULT_WAIT;
+        PortWaiter waiter = new PortWaiter(plan.target().host(), p.port(), verbose);
+        if (fdpass) {
+            FdPass.handOver(waiter.connectNative(until));
+            return ExitCode.OK;
+        }
+        SocketChannel socket = waiter.connect(until);
+        try {
+            new Relay(new FileInputStream(FileDescriptor.in).getChannel(),
+                    new FileOutputStream(FileDescriptor.out).getChannel(), socket).run();
+        } catch (IOException e) {
+            throw ClientException.failure("relay with " + Target.text(plan.target().host()) + " port "
+                    + p.port() + ": " + e.getMessage());
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,196 @@
+package knock.client.net;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * A socket made by {@code socket(2)} through FFM, for what the JDK cannot open: ICMP raw and ping sockets, and a
+ * TCP socket whose descriptor is handed to another process. Owns its descriptor; {@link #close} is idempotent.
+ * Not thread-safe.
+ */
+public final class NativeSocket implements AutoCloseable {
+
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int IPPROTO_ICMP = 1;
+    public static final int IPPROTO_ICMPV6 = 58;
+
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_SNDTIMEO = 21;
+    private static final int SCM_RIGHTS = 1;
+    private static final int MSG_NOSIGNAL = 0x4000;
+
+    private int fd;
+
+    private NativeSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * Opens a socket (close-on-exec).
+     *
+     * @throws NativeException e.g. {@code socket: EPERM} for a raw socket without CAP_NET_RAW, or
+     *                         {@code socket: EACCES} for a ping socket outside {@code ping_group_range}
+     */
+    public static NativeSocket open(int domain, int type, int protocol) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.state(arena);
+            int fd = (int) Libc.SOCKET.invokeExact(state, domain, type | SOCK_CLOEXEC, protocol);
+            if (fd < 0) {
+                throw Libc.failure("socket", state);
+            }
+            return new NativeSocket(fd);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** The address family that reaches {@code address}. */
+    public static int domain(InetAddress address) {
+        return address instanceof Inet6Address ? AF_INET6 : AF_INET;
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    /** Sends one datagram (or raw packet) to {@code address}; {@code port} is 0 for ICMP. */
+    public void sendTo(byte[] data, InetAddress address, int port) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
+            MemorySegment to = sockaddr(arena, address, port);
+            MemorySegment state = Libc.state(arena);
+            for (int tries = 0; ; tries++) {
+                long n = (long) Libc.SENDTO.invokeExact(state, fd, buf, (long) data.length, MSG_NOSIGNAL, to, (int) to.byteSize());
+                if (n >= 0) {
+                    return;
+                }
+                if (Libc.errno(state) != Errno.EINTR || tries == 3) {
+                    throw Libc.failure("sendto", state);
+                }
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Connects, giving up after {@code timeout} ({@code SO_SNDTIMEO} bounds a blocking connect on Linux and is
+     * cleared again afterwards, so whoever gets this socket sees no send timeout).
+     *
+     * @throws NativeException {@code connect: ETIMEDOUT} when the timeout passed, or the kernel's refusal
+     */
+    public void connect(InetAddress address, int port, Duration timeout) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            sendTimeout(arena, timeout);
+            MemorySegment to = sockaddr(arena, address, port);
+            MemorySegment state = Libc.state(arena);
+            int r = (int) Libc.CONNECT.invokeExact(state, fd, to, (int) to.byteSize());
+            if (r < 0) {
+                int errno = Libc.errno(state);
+                // inet_stream_connect: a blocking connect cut short by SO_SNDTIMEO reports EINPROGRESS
+                throw Libc.failure("connect", errno == Errno.EINPROGRESS ? Errno.ETIMEDOUT : errno);
+            }
+            sendTimeout(arena, Duration.ZERO);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Sends descriptor {@code fd} over the Unix socket {@code via} with {@code SCM_RIGHTS}, along with the one
+     * byte of data a stream socket needs to carry ancillary data (what OpenSSH's {@code mm_send_fd} sends).
+     */
+    public static void sendDescriptor(int via, int fd) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(1);
+            MemorySegment iov = arena.allocate(16, 8);
+            iov.set(JAVA_LONG, 0, data.address());
+            iov.set(JAVA_LONG, 8, 1L);
+            // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } + int, padded: CMSG_SPACE(4) = 24
+            MemorySegment control = arena.allocate(24, 8);
+            control.set(JAVA_LONG, 0, 16L + 4L);
+            control.set(JAVA_INT, 8, SOL_SOCKET);
+            control.set(JAVA_INT, 12, SCM_RIGHTS);
+            control.set(JAVA_INT, 16, fd);
+            // struct msghdr { name, namelen(+pad), iov, iovlen, control, controllen, flags(+pad) } = 56 bytes
+            MemorySegment msg = arena.allocate(56, 8);
+            msg.set(JAVA_LONG, 16, iov.address());
+            msg.set(JAVA_LONG, 24, 1L);
+            msg.set(JAVA_LONG, 32, control.address());
+            msg.set(JAVA_LONG, 40, control.byteSize());
+            MemorySegment state = Libc.state(arena);
+            for (int tries = 0; ; tries++) {
+                long n = (long) Libc.SENDMSG.invokeExact(state, via, msg, MSG_NOSIGNAL);
+                if (n >= 0) {
+                    return;
+                }
+                if (Libc.errno(state) != Errno.EINTR || tries == 3) {
+                    throw Libc.failure("sendmsg", state);
+                }
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            Libc.close(fd);
+            fd = -1;
+        }
+    }
+
+    private void sendTimeout(Arena arena, Duration timeout) throws Throwable {
+        MemorySegment tv = arena.allocate(16, 8);
+        long micros = timeout.toNanos() / 1000;
+        if (!timeout.isZero() && micros == 0) {
+            micros = 1; // a zero timeval means "no timeout", never what a tiny timeout wants
+        }
+        tv.set(JAVA_LONG, 0, micros / 1_000_000);
+        tv.set(JAVA_LONG, 8, micros % 1_000_000);
+        MemorySegment state = Libc.state(arena);
+        int r = (int) Libc.SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_SNDTIMEO, tv, 16);
+        if (r < 0) {
+            throw Libc.failure("setsockopt(SO_SNDTIMEO)", state);
+        }
+    }
+
+    /** {@code struct sockaddr_in} (16 bytes) or {@code struct sockaddr_in6} (28 bytes), port in network order. */
+    static MemorySegment sockaddr(Arena arena, InetAddress address, int port) {
+        byte[] raw = address.getAddress();
+        MemorySegment sa = arena.allocate(raw.length == 4 ? 16 : 28, 4);
+        sa.set(JAVA_SHORT, 0, (short) (raw.length == 4 ? AF_INET : AF_INET6));
+        sa.set(JAVA_BYTE, 2, (byte) (port >>> 8));
+        sa.set(JAVA_BYTE, 3, (byte) port);
+        if (raw.length == 4) {
+            MemorySegment.copy(raw, 0, sa, JAVA_BYTE, 4, 4);
+        } else {
+            MemorySegment.copy(raw, 0, sa, JAVA_BYTE, 8, 16);
+            sa.set(JAVA_INT, 24, ((Inet6Address) address).getScopeId());
+        }
+        return sa;
+    }
+}

@@ -1,0 +1,124 @@
+package knock.client.profile;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import knock.sequence.Step;
+
+/**
+ * The keywords a profile block may hold, each with the parser for its value. Parsers throw
+ * {@link IllegalArgumentException} naming the value and the expectation; {@link ProfileFile} adds
+ * {@code file:line}.
+ */
+enum Keyword {
+    /** The name or address to connect to and, unless {@code KnockAddress} says otherwise, to knock on. */
+    HOST_NAME("HostName", "a host name or address") {
+        @Override
+        Object parse(String value) {
+            return host(this, value);
+        }
+    },
+    /** The name or address that receives the knocks, when it differs from the one sshd listens on. */
+    KNOCK_ADDRESS("KnockAddress", "a host name or address") {
+        @Override
+        Object parse(String value) {
+            return host(this, value);
+        }
+    },
+    /** The steps, in order: {@code 7000/tcp 8000/udp icmp/64}. */
+    SEQUENCE("Sequence", "one or more steps " + Step.SYNTAX + ", separated by spaces or commas") {
+        @Override
+        Object parse(String value) {
+            List<Step> steps = new ArrayList<>();
+            for (String word : value.split("[\\s,]+")) {
+                if (!word.isEmpty()) {
+                    steps.add(Step.parse(word));
+                }
+            }
+            return List.copyOf(steps);
+        }
+    },
+    /** The pause between two knocks. */
+    DELAY("Delay", Durations.EXPECTED) {
+        @Override
+        Object parse(String value) {
+            Duration d = Durations.parse(display, value);
+            if (d.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException(display + " '" + value + "' (expected: at most 1m)");
+            }
+            return d;
+        }
+    },
+    /** IPv4, IPv6, or whatever the name resolves to first. */
+    ADDRESS_FAMILY("AddressFamily", AddressFamily.EXPECTED) {
+        @Override
+        Object parse(String value) {
+            return AddressFamily.parse(value);
+        }
+    },
+    /** The guarded port: where {@code --wait} polls and {@code proxy} connects by default. */
+    PORT("Port", "a port 1-65535") {
+        @Override
+        Object parse(String value) {
+            if (value.length() > 5 || !value.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException(display + " '" + value + "' (expected: " + expected + ")");
+            }
+            int port = Integer.parseInt(value);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(display + " " + port + " (expected: 1-65535)");
+            }
+            return port;
+        }
+    },
+    /** Wait for the guarded port after knocking, up to this long; {@code no} not to. */
+    WAIT("Wait", "no, yes (10s) or " + Durations.EXPECTED) {
+        @Override
+        Object parse(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "no" -> Duration.ZERO;
+                case "yes" -> Profile.DEFAULT_WAIT;
+                default -> Durations.parse(display, value);
+            };
+        }
+    };
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
+
+    /** The spelling used in docs and messages. */
+    final String display;
+    /** What the value takes, for messages. */
+    final String expected;
+
+    Keyword(String display, String expected) {
+        this.display = display;
+        this.expected = expected;
+    }
+
+    abstract Object parse(String value);
+
+    /** The keyword spelled {@code word} in any case, or {@code null}. */
+    static Keyword of(String word) {
+        for (Keyword k : values()) {
+            if (k.display.equalsIgnoreCase(word)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    static String all() {
+        return "Host, " + Arrays.stream(values()).map(k -> k.display).collect(Collectors.joining(", "));
+    }
+
+    private static String host(Keyword k, String value) {
+        if (!HOST.matcher(value).matches()) {
+            throw new IllegalArgumentException(k.display + " '" + value + "' (expected: " + k.expected + ")");
+        }
+        return value;
+    }
+}

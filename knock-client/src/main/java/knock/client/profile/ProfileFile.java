@@ -1,0 +1,160 @@
+package knock.client.profile;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import knock.config.ConfigException;
+import knock.sequence.Step;
+
+/**
+ * A parsed profile file, in the style of {@code ssh_config(5)}:
+ * <pre>
+ * # comments on their own line
+ * Host fw fw.example.org
+ *     HostName 198.18.0.11
+ *     KnockAddress 198.18.0.1
+ *     Sequence 7000/tcp 8000/udp icmp/64
+ *     Delay 100ms
+ * Host *.example.org !bastion.example.org
+ *     Sequence 7000 8000 9000
+ * Host *
+ *     AddressFamily inet
+ * </pre>
+ * Keywords are case-insensitive and take their value after spaces or {@code =}. Lines before the first
+ * {@code Host} apply to every host. For each keyword the first value from a matching block wins. An unknown
+ * keyword or a bad value anywhere in the file is an error when it is read, whichever host is asked for: a typo
+ * must not leave a host knocking with the wrong sequence.
+ */
+public final class ProfileFile {
+
+    private static final long MAX_SIZE = 1 << 20;
+
+    private final String where;
+    private final List<Block> blocks;
+
+    private record Block(HostPattern pattern, Map<Keyword, Object> values) {
+    }
+
+    private ProfileFile(String where, List<Block> blocks) {
+        this.where = where;
+        this.blocks = blocks;
+    }
+
+    /** A file with no blocks, for a user who has none. */
+    public static ProfileFile none(String where) {
+        return new ProfileFile(where, List.of());
+    }
+
+    /**
+     * Reads and checks {@code file}; {@code where} names it in messages.
+     *
+     * @param required whether a missing file is an error ({@code -F}) or just no profiles (the default path)
+     * @throws ConfigException naming {@code where} (and the line) and what was expected
+     */
+    public static ProfileFile read(Path file, String where, boolean required) {
+        List<String> lines;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(where, "is a directory (expected: a profile file)");
+            }
+            if (Files.size(file) > MAX_SIZE) {
+                throw new ConfigException(where, "larger than 1 MiB (expected: a profile file)");
+            }
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            if (required) {
+                throw new ConfigException(where, "no such file");
+            }
+            return none(where);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(where, "not UTF-8 text (expected: a profile file)");
+        } catch (IOException e) {
+            throw new ConfigException(where, "cannot read: " + e.getMessage());
+        }
+        return parse(where, lines);
+    }
+
+    /** Parses the lines of a profile file; {@code where} names it in messages. */
+    public static ProfileFile parse(String where, List<String> lines) {
+        List<Block> blocks = new ArrayList<>();
+        Block current = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String at = where + ":" + (i + 1);
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int end = 0;
+            while (end < line.length() && !Character.isWhitespace(line.charAt(end)) && line.charAt(end) != '=') {
+                end++;
+            }
+            String word = line.substring(0, end);
+            String value = line.substring(end).strip();
+            if (value.startsWith("=")) {
+                value = value.substring(1).strip();
+            }
+            if (word.equalsIgnoreCase("Host")) {
+                if (value.isEmpty()) {
+                    throw new ConfigException(at, "Host without patterns (expected: Host PATTERN...)");
+                }
+                current = new Block(new HostPattern(List.of(value.split("\\s+"))), new EnumMap<>(Keyword.class));
+                blocks.add(current);
+                continue;
+            }
+            Keyword keyword = Keyword.of(word);
+            if (keyword == null) {
+                throw new ConfigException(at, "unknown keyword '" + word + "' (expected one of: " + Keyword.all() + ")");
+            }
+            if (value.isEmpty()) {
+                throw new ConfigException(at, keyword.display + " without a value (expected: " + keyword.expected + ")");
+            }
+            Object parsed;
+            try {
+                parsed = keyword.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(at, e.getMessage());
+            }
+            if (current == null) {
+                // ssh_config: what comes before the first Host applies to every host
+                current = new Block(new HostPattern(List.of("*")), new EnumMap<>(Keyword.class));
+                blocks.add(current);
+            }
+            current.values.putIfAbsent(keyword, parsed);
+        }
+        return new ProfileFile(where, List.copyOf(blocks));
+    }
+
+    /** Where this file is, as messages name it. */
+    public String where() {
+        return where;
+    }
+
+    /** The profile of {@code host}: per keyword, the first value of a block whose patterns match. */
+    @SuppressWarnings("unchecked")
+    public Profile lookup(String host) {
+        Map<Keyword, Object> values = new EnumMap<>(Keyword.class);
+        for (Block block : blocks) {
+            if (block.pattern.matches(host)) {
+                block.values.forEach(values::putIfAbsent);
+            }
+        }
+        Profile d = Profile.empty(host);
+        return new Profile(host,
+                (String) values.getOrDefault(Keyword.HOST_NAME, d.hostName()),
+                (String) values.get(Keyword.KNOCK_ADDRESS),
+                (List<Step>) values.getOrDefault(Keyword.SEQUENCE, d.steps()),
+                (Duration) values.getOrDefault(Keyword.DELAY, d.delay()),
+                (AddressFamily) values.getOrDefault(Keyword.ADDRESS_FAMILY, d.family()),
+                (Integer) values.getOrDefault(Keyword.PORT, d.port()),
+                (Duration) values.getOrDefault(Keyword.WAIT, d.waitFor()));
+    }
+}

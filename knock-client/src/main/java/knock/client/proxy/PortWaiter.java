@@ -1,0 +1,162 @@
+package knock.client.proxy;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import knock.client.ClientException;
+import knock.client.send.Target;
+import knock.client.net.Errno;
+import knock.client.net.NativeException;
+import knock.client.net.NativeSocket;
+
+/**
+ * Polls a port until it accepts a TCP connection or a deadline passes. Each attempt waits at most
+ * {@link #ATTEMPT} (a dropped SYN is only resent after 1 s anyway), and attempts start at least
+ * {@link #PAUSE} apart, so a port that rejects at once is not hammered. A daemon-mode firewall opens the port a
+ * moment after the last knock, which is why even a plain connect goes through here.
+ */
+public final class PortWaiter {
+
+    /** The longest single connect attempt. */
+    static final Duration ATTEMPT = Duration.ofSeconds(1);
+    /** The least time between the starts of two attempts. */
+    static final Duration PAUSE = Duration.ofMillis(200);
+
+    /** One connect attempt; returns the connection, or {@code null} with {@link #reason} set for "not yet". */
+    interface Attempt<T> {
+        T connect(Duration timeout) throws IOException;
+    }
+
+    private final InetAddress address;
+    private final int port;
+    private final Consumer<String> verbose;
+
+    /**
+     * @param verbose hears one line when the port opens, or is {@code null}
+     */
+    public PortWaiter(InetAddress address, int port, Consumer<String> verbose) {
+        this.address = address;
+        this.port = port;
+        this.verbose = verbose;
+    }
+
+    /**
+     * Connects with a JDK socket, retrying until {@code timeout} has passed.
+     *
+     * @throws ClientException exit 1 when the port stays closed or the network is unreachable
+     */
+    public SocketChannel connect(Duration timeout) {
+        return await(timeout, t -> {
+            SocketChannel channel = SocketChannel.open(
+                    address instanceof Inet6Address ? StandardProtocolFamily.INET6
+                            : StandardProtocolFamily.INET);
+            try {
+                channel.socket().connect(new InetSocketAddress(address, port), (int) Math.max(1, t.toMillis()));
+                return channel;
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        });
+    }
+
+    /** Connects a {@link NativeSocket}, whose descriptor can be passed on, retrying until {@code timeout}. */
+    public NativeSocket connectNative(Duration timeout) {
+        return await(timeout, t -> {
+            NativeSocket socket = NativeSocket.open(NativeSocket.domain(address), NativeSocket.SOCK_STREAM, 0);
+            try {
+                socket.connect(address, port, t);
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+        });
+    }
+
+    <T> T await(Duration timeout, Attempt<T> attempt) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        String last = "no attempt";
+        for (int n = 1; ; n++) {
+            long begun = System.nanoTime();
+            long left = deadline - begun;
+            try {
+                T connection = attempt.connect(Duration.ofNanos(Math.max(1_000_000, Math.min(left, ATTEMPT.toNanos()))));
+                if (verbose != null) {
+                    verbose.accept("port " + port + " on " + Target.text(address) + " open after "
+                            + millis(System.nanoTime() - start) + " (attempt " + n + ")");
+                }
+                return connection;
+            } catch (IOException e) {
+                last = notYet(e);
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                throw ClientException.failure("port " + port + " on " + Target.text(address)
+                        + " not open after " + millis(timeout.toNanos()) + " (last attempt: " + last + ")");
+            }
+            long pause = Math.min(begun + PAUSE.toNanos(), deadline) - now;
+            if (pause > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(pause));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw ClientException.failure("interrupted");
+                }
+            }
+        }
+    }
+
+    /** Why an attempt failed, if trying again may help; otherwise throws the failure. */
+    private String notYet(IOException e) {
+        if (e instanceof NativeException n) {
+            return switch (n.errno()) {
+                case Errno.ETIMEDOUT -> "timed out";
+                case Errno.ECONNREFUSED -> "refused";
+                case Errno.EHOSTUNREACH -> "no route to host";
+                case Errno.ENETUNREACH -> throw unreachable();
+                default -> throw ClientException.failure("connect to " + where() + ": " + n.getMessage());
+            };
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "timed out";
+        }
+        if (e instanceof ConnectException) {
+            return "refused";
+        }
+        if (e instanceof NoRouteToHostException) {
+            return "no route to host";
+        }
+        String text = String.valueOf(e.getMessage());
+        if (e instanceof SocketException && text.toLowerCase(Locale.ROOT).contains("network is unreachable")) {
+            throw unreachable();
+        }
+        throw ClientException.failure("connect to " + where() + ": " + text, e);
+    }
+
+    private ClientException unreachable() {
+        return ClientException.failure("cannot connect to " + where() + ": network unreachable");
+    }
+
+    private String where() {
+        return (address instanceof Inet6Address ? "[" + Target.text(address) + "]" : Target.text(address))
+                + ":" + port;
+    }
+
+    private static String millis(long nanos) {
+        long ms = nanos / 1_000_000;
+        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+}

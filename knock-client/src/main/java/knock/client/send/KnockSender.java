@@ -1,0 +1,116 @@
+package knock.client.send;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import knock.client.ClientException;
+import knock.client.net.Errno;
+import knock.client.net.NativeException;
+import knock.sequence.Protocol;
+import knock.sequence.Step;
+
+/**
+ * Sends a sequence of knocks to one address, pausing {@code delay} between two. Quiet unless given a
+ * {@code verbose} sink, which hears one line per knock.
+ */
+public final class KnockSender {
+
+    private final InetAddress target;
+    private final Duration delay;
+    private final Consumer<String> verbose;
+
+    /**
+     * @param verbose receives one line per knock sent, or is {@code null} for none
+     */
+    public KnockSender(InetAddress target, Duration delay, Consumer<String> verbose) {
+        this.target = target;
+        this.delay = delay;
+        this.verbose = verbose;
+    }
+
+    /**
+     * Sends {@code steps} in order.
+     *
+     * @throws ClientException exit 1 when the network refuses a packet, exit 3 when ICMP is not permitted
+     */
+    public void send(List<Step> steps) {
+        // open the ICMP socket first: a missing privilege must not leave a half-sent sequence behind
+        IcmpKnock icmp = needsIcmp(steps) ? IcmpKnock.open(target) : null;
+        try {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                if (i > 0 && delay.isPositive()) {
+                    sleep(delay);
+                }
+                String via;
+                try {
+                    switch (step.protocol()) {
+                        case TCP -> {
+                            TcpSynKnock.send(target, step.value());
+                            via = "syn";
+                        }
+                        case UDP -> {
+                            UdpKnock.send(target, step.value());
+                            via = "datagram";
+                        }
+                        case ICMP -> {
+                            icmp.send(target, step.value(), i + 1);
+                            via = icmp.kind();
+                        }
+                        default -> throw new AssertionError(step.protocol());
+                    }
+                } catch (IOException e) {
+                    throw failure(step, e);
+                }
+                if (verbose != null) {
+                    verbose.accept("sent " + step + " to " + Target.text(target) + " (" + via + ")");
+                }
+            }
+        } finally {
+            if (icmp != null) {
+                icmp.close();
+            }
+        }
+    }
+
+    private ClientException failure(Step step, IOException e) {
+        String to = step + " to " + Target.text(target);
+        if (e instanceof NativeException n) {
+            return switch (n.errno()) {
+                case Errno.ENETUNREACH -> ClientException.failure("cannot knock " + to + ": network unreachable");
+                case Errno.EHOSTUNREACH -> ClientException.failure("cannot knock " + to + ": no route to host");
+                case Errno.EPERM, Errno.EACCES -> ClientException.privilege("cannot knock " + to + ": "
+                        + n.getMessage() + " (a local firewall rule, or a missing privilege)");
+                default -> ClientException.failure("cannot knock " + to + ": " + n.getMessage());
+            };
+        }
+        if (e instanceof NoRouteToHostException) {
+            return ClientException.failure("cannot knock " + to + ": no route to host");
+        }
+        String text = String.valueOf(e.getMessage());
+        if (e instanceof SocketException && text.toLowerCase(Locale.ROOT).contains("network is unreachable")) {
+            return ClientException.failure("cannot knock " + to + ": network unreachable");
+        }
+        return ClientException.failure("cannot knock " + to + ": " + text, e);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ClientException.failure("interrupted");
+        }
+    }
+
+    /** Whether any step needs an ICMP socket, for a check before anything is sent. */
+    static boolean needsIcmp(List<Step> steps) {
+        return steps.stream().anyMatch(s -> s.protocol() == Protocol.ICMP);
+    }
+}

@@ -1,0 +1,303 @@
+package knock.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import knock.config.ServerConfigReader;
+import knock.server.rules.Mode;
+import knock.server.rules.Ruleset;
+import knock.testnet.ExecResult;
+import knock.testnet.Host;
+import knock.testnet.HostProcess;
+import knock.testnet.NetnsTest;
+import knock.testnet.Reach;
+import knock.testnet.TestNetwork;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code knock} against a real firewall in namespaces (knock.testnet): the kernel-only ruleset that
+ * {@code knock-server rules --mode kernel} prints, a real sshd on fw's SSH addresses with a throwaway host key
+ * and user key, and the real OpenSSH client in the client namespace, with {@code knock} on its PATH.
+ *
+ * <p>TODO(client issue): the same scenarios against the daemon ({@code knock-server run}, daemon-mode
+ * ruleset) once the capture and track branches land; settled when {@link #firewall} can start it.
+ */
+@NetnsTest
+class KnockNetnsTest {
+
+    /** The knock every profile here uses: all three kinds of step. */
+    private static final String SEQUENCE = "7000/tcp 8000/udp icmp/64";
+    private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private Path bin;
+
+    @BeforeEach
+    void knockOnThePath() throws IOException {
+        bin = Files.createDirectories(dir.resolve("bin"));
+        List<String> java = KnockProcess.command(List.of());
+        Path script = bin.resolve("knock");
+        Files.writeString(script, "#!/bin/sh\nexec " + KnockProcess.shellLine(java) + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path profile = Files.createDirectories(dir.resolve("xdg/knock")).resolve("config");
+        Files.writeString(profile, """
+                # the firewall of knock.testnet, by name and by address (ssh's %%h is the HostName)
+                Host fw 198.18.0.11
+                    HostName 198.18.0.11
+                    KnockAddress 198.18.0.1
+                Host fw6 fd6b:6e6f:636b::11
+                    HostName fd6b:6e6f:636b::11
+                    KnockAddress fd6b:6e6f:636b::1
+                Host wrong
+                    HostName 198.18.0.11
+                    KnockAddress 198.18.0.1
+                    Sequence 7001/udp
+                Host *
+                    Sequence %s
+                """.formatted(SEQUENCE));
+    }
+
+    /** A fresh network whose fw runs the kernel-only ruleset for {@code sections} (server config text). */
+    private static TestNetwork firewall(String sections) {
+        TestNetwork net = TestNetwork.create();
+        try {
+            var config = ServerConfigReader.parse("knock-server.conf", sections);
+            net.fw().loadRules(4, loadable(Ruleset.render(config, 4, Mode.KERNEL)));
+            net.fw().loadRules(6, loadable(Ruleset.render(config, 6, Mode.KERNEL)));
+            return net;
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /**
+     * TODO(server rules): the guard chain's {@code -j REJECT --reject-with tcp-reset} rules lack {@code -p tcp},
+     * which the kernel refuses (reject_tg_check: EINVAL, "RULE_APPEND failed"); patched here until
+     * knock.server.rules.GuardChain adds it, then this method goes.
+     */
+    private static String loadable(String ruleset) {
+        return ruleset.replaceAll("(?m)^(-A guard-\\S+ )(?!-p tcp)(.*-j REJECT --reject-with tcp-reset)$", "$1-p tcp $2");
+    }
+
+    private static String sequence(String name, String steps, int guardPort) {
+        return """
+                [sequence %s]
+                steps = %s
+                knock-address = 198.18.0.1 fd6b:6e6f:636b::1
+                guard-port = %d
+                guard-address = 198.18.0.11 fd6b:6e6f:636b::11
+                list4 = %s4
+                list6 = %s6
+                hold-off = 0
+                """.formatted(name, steps, guardPort, name, name);
+    }
+
+    /** Runs a shell line in the client namespace with knock on the PATH and the test profile in XDG_CONFIG_HOME. */
+    private ExecResult client(TestNetwork net, String shell) {
+        return net.client().exec(SSH_TIMEOUT, "env", "PATH=" + bin + ":/usr/bin:/bin:/usr/sbin:/sbin",
+                "XDG_CONFIG_HOME=" + dir.resolve("xdg"), "HOME=" + dir, "sh", "-c", shell);
+    }
+
+    // ---- ssh
+
+    private Path sshConfig;
+
+    /** Starts sshd in fw on both SSH addresses (before the ruleset hides it) and writes the client's ssh config. */
+    private HostProcess sshd(TestNetwork net) throws IOException {
+        Path sshd = Path.of("/usr/sbin/sshd");
+        Path ssh = Path.of("/usr/bin/ssh");
+        if (!Files.isExecutable(sshd) || !Files.isExecutable(ssh)) {
+            String missing = "the ssh tests need /usr/sbin/sshd and /usr/bin/ssh (apt-get install openssh-server openssh-client)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(missing);
+            }
+            Assumptions.abort(missing);
+        }
+        Path keys = Files.createDirectories(dir.resolve("ssh"));
+        for (String key : List.of("host", "id")) {
+            ExecResult r = net.client().exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "knock-test",
+                    "-f", keys.resolve(key).toString());
+            assertTrue(r.ok(), "ssh-keygen: " + r.stderr());
+        }
+        Files.copy(keys.resolve("id.pub"), keys.resolve("authorized_keys"));
+        Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
+        Path config = Files.writeString(keys.resolve("sshd_config"), """
+                ListenAddress 198.18.0.11
+                ListenAddress fd6b:6e6f:636b::11
+                Port 22
+                HostKey %s
+                PidFile none
+                UsePAM no
+                StrictModes no
+                AuthorizedKeysFile %s
+                PermitRootLogin prohibit-password
+                PasswordAuthentication no
+                KbdInteractiveAuthentication no
+                """.formatted(keys.resolve("host"), keys.resolve("authorized_keys")));
+        HostProcess process = net.fw().start(sshd.toString(), "-D", "-e", "-f", config.toString());
+        boolean up = TestNetwork.eventually(Duration.ofSeconds(10),
+                () -> net.fw().tcp(TestNetwork.SSH4, 22, Duration.ofMillis(300)) == Reach.OPEN
+                        && net.fw().tcp(TestNetwork.SSH6, 22, Duration.ofMillis(300)) == Reach.OPEN);
+        assertTrue(up, "sshd did not come up in fw: " + process.output());
+        sshConfig = Files.writeString(keys.resolve("ssh_config"), """
+                Host fw
+                    HostName 198.18.0.11
+                Host fw6
+                    HostName fd6b:6e6f:636b::11
+                Host *
+                    User root
+                    IdentityFile %s
+                    IdentitiesOnly yes
+                    StrictHostKeyChecking no
+                    UserKnownHostsFile /dev/null
+                    GlobalKnownHostsFile /dev/null
+                    BatchMode yes
+                    ConnectTimeout 3
+                    LogLevel ERROR
+                """.formatted(keys.resolve("id")));
+        return process;
+    }
+
+    private String ssh(String options) {
+        return "ssh -F " + sshConfig + " " + options;
+    }
+
+    @Test
+    void sshTimesOutWithoutTheKnockAndSucceedsAfterIt() throws IOException {
+        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
+            HostProcess sshd = sshd(net);
+            for (String host : List.of("fw", "fw6")) {
+                ExecResult hidden = client(net, ssh(host + " true"));
+                assertEquals(255, hidden.exitCode(), "ssh " + host + " got in without a knock: " + hidden);
+                assertTrue(hidden.stderr().contains("timed out"), "ssh " + host + " should time out: " + hidden.stderr());
+
+                ExecResult in = client(net, "knock " + host + " && " + ssh(host + " true"));
+                assertEquals(0, in.exitCode(), "knock " + host + " && ssh " + host + " true: " + in + "\nsshd: " + sshd.output());
+                assertEquals("", in.stderr(), "knock is quiet by default");
+            }
+        }
+    }
+
+    @Test
+    void proxyCommandKnocksConnectsAndCarriesTenMegabytesIntact() throws IOException {
+        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
+            HostProcess sshd = sshd(net);
+            Path data = dir.resolve("10MB");
+            byte[] bytes = new byte[10 << 20];
+            new Random(7).nextBytes(bytes);
+            Files.write(data, bytes);
+            String sum = client(net, "sha256sum < " + data).stdout().strip();
+            for (String host : List.of("fw", "fw6")) {
+                String proxy = ssh("-o 'ProxyCommand=knock proxy %h %p' " + host);
+                ExecResult in = client(net, proxy + " true");
+                assertEquals(0, in.exitCode(), "ssh with knock proxy to " + host + ": " + in + "\nsshd: " + sshd.output());
+
+                ExecResult up = client(net, proxy + " sha256sum < " + data);
+                assertEquals(0, up.exitCode(), up.toString());
+                assertEquals(sum, up.stdout().strip(), "10 MB through the proxy to " + host + " changed on the way");
+                ExecResult down = client(net, proxy + " cat " + data + " | sha256sum");
+                assertEquals(0, down.exitCode(), down.toString());
+                assertEquals(sum, down.stdout().strip(), "10 MB through the proxy from " + host + " changed on the way");
+            }
+        }
+    }
+
+    @Test
+    void proxyWithFdpassHandsTheSocketToSsh() throws IOException {
+        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
+            HostProcess sshd = sshd(net);
+            Path data = dir.resolve("1MB");
+            byte[] bytes = new byte[1 << 20];
+            new Random(8).nextBytes(bytes);
+            Files.write(data, bytes);
+            String sum = client(net, "sha256sum < " + data).stdout().strip();
+            for (String host : List.of("fw", "fw6")) {
+                String proxy = ssh("-o 'ProxyCommand=knock proxy --fdpass %h %p' -o ProxyUseFdpass=yes " + host);
+                ExecResult in = client(net, proxy + " sha256sum < " + data);
+                assertEquals(0, in.exitCode(), "ssh with knock proxy --fdpass to " + host + ": " + in + "\nsshd: " + sshd.output());
+                assertEquals(sum, in.stdout().strip(), "data over the passed socket to " + host + " changed");
+            }
+        }
+    }
+
+    // ---- ad hoc knocks, no ssh needed: a listener on each guarded port
+
+    @Test
+    void adHocTcpUdpAndIcmpKnocksOpenThePortOverIpv4AndIpv6() {
+        String config = sequence("t", "7000/tcp", 2201) + sequence("u", "8000/udp", 2202) + sequence("i", "icmp/64", 2203);
+        try (TestNetwork net = firewall(config)) {
+            record Case(String knockAddress, String guardAddress, String step, int port) {
+            }
+            List<Case> cases = new ArrayList<>();
+            for (String[] family : new String[][] {{TestNetwork.KNOCK4, TestNetwork.SSH4}, {TestNetwork.KNOCK6, TestNetwork.SSH6}}) {
+                cases.add(new Case(family[0], family[1], "7000", 2201)); // a bare port is TCP, as in knockd
+                cases.add(new Case(family[0], family[1], "8000:udp", 2202)); // knockd's form
+                cases.add(new Case(family[0], family[1], "icmp/64", 2203));
+            }
+            for (Case c : cases) {
+                net.fw().listen(c.guardAddress(), c.port());
+            }
+            Host client = net.client();
+            for (Case c : cases) {
+                String what = "knock " + c.knockAddress() + " " + c.step();
+                assertEquals(Reach.HIDDEN, client.tcp(c.guardAddress(), c.port(), Duration.ofMillis(300)),
+                        c.guardAddress() + " port " + c.port() + " open before " + what);
+                ExecResult r = client(net, "knock -v " + c.knockAddress() + " " + c.step());
+                assertEquals(0, r.exitCode(), what + ": " + r);
+                assertTrue(TestNetwork.eventually(Duration.ofSeconds(2),
+                                () -> client.tcp(c.guardAddress(), c.port(), Duration.ofMillis(300)) == Reach.OPEN),
+                        c.guardAddress() + " port " + c.port() + " still hidden after " + what + " (" + r.stderr().strip() + ")");
+            }
+        }
+    }
+
+    @Test
+    void waitSucceedsWhenThePortOpensAndFailsCleanlyWhenItDoesNot() {
+        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
+            net.fw().listen(TestNetwork.SSH4, 22);
+            ExecResult wrong = client(net, "knock --wait=2s wrong");
+            assertEquals(1, wrong.exitCode(), "a wrong sequence opens nothing: " + wrong);
+            assertEquals("knock: port 22 on 198.18.0.11 not open after 2s (last attempt: timed out)\n", wrong.stderr());
+            ExecResult right = client(net, "knock --wait=5s fw");
+            assertEquals(0, right.exitCode(), "knock --wait fw: " + right);
+            assertEquals("", right.stderr());
+            assertEquals(Reach.OPEN, net.client().tcp(TestNetwork.SSH4, 22, Duration.ofMillis(300)));
+        }
+    }
+
+    // ---- bad input that only a network shows
+
+    @Test
+    void anUnreachableNetworkIsOneLineAndExitOne() {
+        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
+            for (String[] c : new String[][] {
+                    {"knock 203.0.113.1 7000/udp", "knock: cannot knock 7000/udp to 203.0.113.1: network unreachable"},
+                    {"knock 203.0.113.1 7000", "knock: cannot knock 7000/tcp to 203.0.113.1: network unreachable"},
+                    {"knock 203.0.113.1 icmp", "knock: cannot knock icmp/56 to 203.0.113.1: network unreachable"},
+                    {"knock 2001:db8::1 8000/udp", "knock: cannot knock 8000/udp to 2001:db8::1: network unreachable"},
+                    {"knock proxy -F /dev/null 203.0.113.1 22 < /dev/null", "knock: cannot connect to 203.0.113.1:22: network unreachable"},
+            }) {
+                ExecResult r = client(net, c[0]);
+                assertEquals(1, r.exitCode(), c[0] + ": " + r);
+                assertEquals(c[1] + "\n", r.stderr(), c[0]);
+                assertEquals("", r.stdout(), c[0]);
+            }
+        }
+    }
+}
