@@ -122,6 +122,11 @@ public final class Host {
         }
     }
 
+    /** Starts a main class of the test's own class path inside the host, as its own JVM (see {@link JavaCommand}). */
+    public HostProcess startJava(List<String> jvmOptions, String mainClass, String... args) {
+        return start(JavaCommand.of(jvmOptions, mainClass, args).toArray(String[]::new));
+    }
+
     private List<String> inside(String... cmd) {
         List<String> full = new ArrayList<>(List.of(tools.ip(), "netns", "exec", name));
         full.addAll(List.of(cmd));

@@ -77,22 +77,13 @@ class KnockNetnsTest {
         TestNetwork net = TestNetwork.create();
         try {
             var config = ServerConfigReader.parse("knock-server.conf", sections);
-            net.fw().loadRules(4, loadable(Ruleset.render(config, 4, Mode.KERNEL)));
-            net.fw().loadRules(6, loadable(Ruleset.render(config, 6, Mode.KERNEL)));
+            net.fw().loadRules(4, Ruleset.render(config, 4, Mode.KERNEL));
+            net.fw().loadRules(6, Ruleset.render(config, 6, Mode.KERNEL));
             return net;
         } catch (RuntimeException e) {
             net.close();
             throw e;
         }
-    }
-
-    /**
-     * TODO(server rules): the guard chain's {@code -j REJECT --reject-with tcp-reset} rules lack {@code -p tcp},
-     * which the kernel refuses (reject_tg_check: EINVAL, "RULE_APPEND failed"); patched here until
-     * knock.server.rules.GuardChain adds it, then this method goes.
-     */
-    private static String loadable(String ruleset) {
-        return ruleset.replaceAll("(?m)^(-A guard-\\S+ )(?!-p tcp)(.*-j REJECT --reject-with tcp-reset)$", "$1-p tcp $2");
     }
 
     private static String sequence(String name, String steps, int guardPort) {

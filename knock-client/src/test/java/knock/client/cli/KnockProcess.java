@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import knock.testnet.JavaCommand;
+
 /**
  * Starts {@code knock} as its own JVM, as users and ssh do: {@code java --enable-native-access=ALL-UNNAMED -cp
  * <this test's class path> knock.client.cli.KnockMain ...}, optionally inside a network namespace. Until the
@@ -12,23 +14,14 @@ import java.util.List;
  */
 final class KnockProcess {
 
-    static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+    static final Path JAVA = JavaCommand.JAVA;
 
     private KnockProcess() {
     }
 
     /** The command line; {@code jvmOptions} go before the class path (e.g. {@code -Djdk.net.hosts.file=...}). */
     static List<String> command(List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(JAVA.toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(KnockMain.class.getName());
-        command.addAll(List.of(args));
-        return command;
+        return JavaCommand.of(jvmOptions, KnockMain.class.getName(), args);
     }
 
     /** As {@link #command} run inside network namespace {@code netns} by {@code ip netns exec}. */
