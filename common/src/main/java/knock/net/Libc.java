@@ -21,6 +21,7 @@ import java.lang.invoke.VarHandle;
  */
 final class Libc {
 
+    static final int AF_UNIX = 1;
     static final int AF_PACKET = 17;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 0x80000;
@@ -34,6 +35,7 @@ final class Libc {
     static final int ETH_P_ALL = 0x0003;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_TRUNC = 0x20;
+    static final int MSG_NOSIGNAL = 0x4000;
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
     static final short POLLIN = 0x1;

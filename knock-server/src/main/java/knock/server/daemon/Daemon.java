@@ -89,6 +89,7 @@ public final class Daemon implements AutoCloseable {
             daemon.close();
             throw e;
         }
+        SystemdNotify.ready();
         return daemon;
     }
 
@@ -170,6 +171,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Rereads the config; a bad one is reported and the running one kept. Progress and admissions survive. */
     public void reload() {
+        SystemdNotify.reloading();
         loop.execute(() -> {
             ServerConfig next;
             try {
@@ -203,6 +205,7 @@ public final class Daemon implements AutoCloseable {
             LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
                     + capture);
         });
+        loop.execute(SystemdNotify::ready); // after the reload task, whichever way it ended
     }
 
     /** Answers a control-socket request; runs on the loop, so it sees a consistent state. */
@@ -225,6 +228,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         closed = true;
+        SystemdNotify.stopping();
         if (capture != null) {
             capture.close();
         }
