@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Build step (dist/pom.xml, phase package): lays out the distribution and the .deb's tree from what the
+# earlier steps made in TARGET (lib/ jars, man/ pages, completion/ scripts):
+#   TARGET/knock-VERSION/                 the tar.gz's tree: bin/ libexec/ lib/ runtime/ etc/ systemd/ man/ ...
+#   TARGET/knock-VERSION-linux-ARCH.tar.gz
+#   TARGET/deb/data.tar.gz, TARGET/deb/etc/  what jdeb packs (/usr/lib/knock, /usr/bin, the units, ...; /etc/knock)
+# It links the runtime with jlink, writes the example rulesets with the staged knock-server, and trains the
+# client's AOT cache on a real knock to loopback with the staged launcher and runtime: the cache is valid
+# only for that runtime and those jars (their mtimes too), so everything after it copies with mtimes kept.
+# Usage: stage.sh JAVA_HOME TARGET VERSION
+set -euo pipefail
+jdk=$1 target=$2 version=$3
+dist=$(cd "$(dirname "$0")/../.." && pwd)
+name=knock-$version
+stage=$target/$name
+modules=java.base,java.logging,jdk.jfr,jdk.unsupported # jdeps --print-module-deps over lib/*.jar
+
+rm -rf "$stage" "$target/deb" "$target"/knock-*.tar.gz
+mkdir -p "$stage"/{bin,libexec,lib,etc/rules,systemd,man/man1,completion}
+cp -p "$dist"/bin/knock "$dist"/bin/knock-server "$stage/bin/"
+cp -p "$dist"/libexec/launch "$stage/libexec/"
+cp -p "$target"/lib/*.jar "$stage/lib/"
+cp -p "$dist"/etc/*.conf "$dist"/etc/knock-client.config "$dist"/etc/ssh_config "$stage/etc/"
+cp -p "$dist"/systemd/*.service "$stage/systemd/"
+cp -p "$target"/man/*.1 "$stage/man/man1/"
+cp -p "$target"/completion/* "$stage/completion/"
+cp -p "$dist"/README.md "$stage/README.md"
+
+echo "stage: jlink --add-modules $modules"
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress zip-6 \
+  --output "$stage/runtime"
+
+for mode in daemon kernel; do
+  for family in 4 6; do
+    "$stage/bin/knock-server" rules --config "$stage/etc/knock-server.conf" --mode $mode --family $family \
+      > "$stage/etc/rules/knock-server.$mode.rules$family"
+  done
+done
+
+# Packets go to loopback only; nothing listens there, the knocks are still sent and timed.
+echo "stage: training the AOT cache: knock 127.0.0.1 7000/tcp 8000/udp 9000/tcp"
+KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/knock.aot" \
+  "$stage/bin/knock" 127.0.0.1 7000/tcp 8000/udp 9000/tcp > "$target/aot-training.log" 2>&1 || {
+    cat "$target/aot-training.log" >&2
+    echo "stage: AOT training failed" >&2
+    exit 1
+  }
+[ -s "$stage/lib/knock.aot" ] || { echo "stage: no AOT cache written" >&2; exit 1; }
+# The cache must map, or it is dead weight: check it with AOTMode=on (fails instead of falling back).
+KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCache=$stage/lib/knock.aot -XX:AOTMode=on" \
+  "$stage/bin/knock" 127.0.0.1 7000/tcp >/dev/null
+
+tarball=$target/$name-linux-$(uname -m).tar.gz
+tar --owner=0 --group=0 --numeric-owner -C "$target" -czf "$tarball" "$name"
+
+# The .deb's tree, from the stage with mtimes kept (cp -a), so the AOT cache still matches.
+root=$target/deb/root
+mkdir -p "$root"/usr/lib/knock "$root"/usr/bin "$root"/lib/systemd/system "$root"/usr/share/man/man1 \
+  "$root"/usr/share/bash-completion/completions "$root"/usr/share/doc/knock/examples "$target/deb/etc"
+cp -a "$stage"/bin "$stage"/libexec "$stage"/lib "$stage"/runtime "$root/usr/lib/knock/"
+ln -s ../lib/knock/bin/knock "$root/usr/bin/knock"
+ln -s ../lib/knock/bin/knock-server "$root/usr/bin/knock-server"
+cp -p "$stage"/systemd/*.service "$root/lib/systemd/system/"
+for page in "$stage"/man/man1/*.1; do
+  gzip -9n < "$page" > "$root/usr/share/man/man1/$(basename "$page").gz"
+done
+cp -p "$stage"/completion/* "$root/usr/share/bash-completion/completions/"
+cp -p "$stage"/README.md "$root/usr/share/doc/knock/"
+cp -a "$stage"/etc/. "$root/usr/share/doc/knock/examples/"
+cp -p "$stage"/etc/knock-server.conf "$target/deb/etc/"
+chmod -R u=rwX,go=rX "$root" "$target/deb/etc"
+tar --owner=0 --group=0 --numeric-owner -C "$root" -czf "$target/deb/data.tar.gz" .
+
+echo "stage: $(du -h "$tarball" | cut -f1) $tarball; runtime $(du -sh "$stage/runtime" | cut -f1);" \
+  "AOT cache $(du -h "$stage/lib/knock.aot" | cut -f1)"
