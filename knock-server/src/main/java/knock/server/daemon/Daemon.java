@@ -140,7 +140,9 @@ public final class Daemon implements AutoCloseable {
     private void onKnock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
                          long nowNanos) {
         counters.knocks++;
+        lists.packetAt(nowNanos);
         Outcome outcome = tracker.onKnock(family, srcHi, srcLo, dstHi, dstLo, protocol, value, nowNanos);
+        lists.packetAt(0);
         if (outcome == Outcome.ADMITTED) {
             armExpiry();
         }
