@@ -10,9 +10,11 @@ import java.util.ResourceBundle;
 final class JournalLogger implements System.Logger {
 
     private final String name;
+    private final Level floor;
 
-    JournalLogger(String name) {
+    JournalLogger(String name, Level floor) {
         this.name = name;
+        this.floor = floor;
     }
 
     @Override
@@ -22,7 +24,7 @@ final class JournalLogger implements System.Logger {
 
     @Override
     public boolean isLoggable(Level level) {
-        return JournalLoggerFinder.enabled(level);
+        return JournalLoggerFinder.enabled(level, floor);
     }
 
     @Override

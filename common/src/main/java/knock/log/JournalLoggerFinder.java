@@ -15,7 +15,9 @@ public final class JournalLoggerFinder extends System.LoggerFinder {
 
     @Override
     public System.Logger getLogger(String name, Module module) {
-        return new JournalLogger(name);
+        // The JDK's and libraries' own loggers speak at warning and above only: their debug records
+        // ("Runtime.exit() called") are not events of ours.
+        return new JournalLogger(name, name.startsWith("knock") ? Level.ALL : Level.WARNING);
     }
 
     /** Sets the lowest level that is written. */
@@ -33,8 +35,9 @@ public final class JournalLoggerFinder extends System.LoggerFinder {
         };
     }
 
-    static boolean enabled(Level level) {
-        return level != Level.OFF && level.getSeverity() >= threshold.getSeverity();
+    static boolean enabled(Level level, Level floor) {
+        return level != Level.OFF && level.getSeverity() >= threshold.getSeverity()
+                && level.getSeverity() >= floor.getSeverity();
     }
 
     /** Redirects records, for tests. */

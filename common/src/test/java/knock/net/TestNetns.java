@@ -114,6 +114,14 @@ public final class TestNetns {
      * IP stack: how tests put crafted, fragmented or broken packets on the wire. In the calling thread's namespace.
      */
     public static void sendFrame(String dev, int ethertype, byte[] dstMac, byte[] packet) {
+        sendFrames(dev, ethertype, dstMac, java.util.List.of(packet));
+    }
+
+    /**
+     * As {@link #sendFrame} for many packets over one socket: closing a packet socket waits for an RCU grace
+     * period (milliseconds), so a flood must not open one per packet.
+     */
+    public static void sendFrames(String dev, int ethertype, byte[] dstMac, java.util.List<byte[]> packets) {
         int ifindex = PacketSocket.interfaceIndex(dev);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
@@ -128,10 +136,13 @@ public final class TestNetns {
                 sll.set(ValueLayout.JAVA_INT, 4, ifindex);
                 sll.set(ValueLayout.JAVA_BYTE, 11, (byte) dstMac.length);
                 MemorySegment.copy(MemorySegment.ofArray(dstMac), 0, sll, 12, dstMac.length);
-                MemorySegment buf = a.allocateFrom(ValueLayout.JAVA_BYTE, packet);
-                long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buf, (long) packet.length, 0, sll, 20);
-                if (sent < 0) {
-                    throw new NativeException("sendto(AF_PACKET)", Libc.errno(cs), null);
+                MemorySegment buf = a.allocate(65536);
+                for (byte[] packet : packets) {
+                    MemorySegment.copy(MemorySegment.ofArray(packet), 0, buf, 0, packet.length);
+                    long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buf, (long) packet.length, 0, sll, 20);
+                    if (sent < 0) {
+                        throw new NativeException("sendto(AF_PACKET)", Libc.errno(cs), null);
+                    }
                 }
             } finally {
                 Libc.close(fd);

@@ -26,14 +26,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import knock.server.cli.ServerMain;
 
 /**
  * {@code knock} against a real firewall in namespaces (knock.testnet): the kernel-only ruleset that
  * {@code knock-server rules --mode kernel} prints, a real sshd on fw's SSH addresses with a throwaway host key
  * and user key, and the real OpenSSH client in the client namespace, with {@code knock} on its PATH.
  *
- * <p>TODO(client issue): the same scenarios against the daemon ({@code knock-server run}, daemon-mode
- * ruleset) once the capture and track branches land; settled when {@link #firewall} can start it.
+ * <p>The knock-then-ssh and ad hoc scenarios run against both the kernel-only ruleset and the daemon
+ * (daemon-mode ruleset, the real knock-server in fw); the proxy runs against the daemon.
  */
 @NetnsTest
 class KnockNetnsTest {
@@ -72,18 +75,35 @@ class KnockNetnsTest {
                 """.formatted(SEQUENCE));
     }
 
-    /** A fresh network whose fw runs the kernel-only ruleset for {@code sections} (server config text). */
-    private static TestNetwork firewall(String sections) {
+    /**
+     * A fresh network whose fw guards {@code sections} (server config text): with the kernel-only ruleset, or
+     * with the daemon-mode ruleset and the real knock-server running in fw.
+     */
+    private TestNetwork firewall(String sections, Mode mode) throws IOException {
         TestNetwork net = TestNetwork.create();
         try {
-            var config = ServerConfigReader.parse("knock-server.conf", sections);
-            net.fw().loadRules(4, Ruleset.render(config, 4, Mode.KERNEL));
-            net.fw().loadRules(6, Ruleset.render(config, 6, Mode.KERNEL));
+            Path file = dir.resolve("knock-server.conf");
+            Files.writeString(file, "[server]\ncontrol-socket = " + dir.resolve("control.sock") + "\n\n" + sections);
+            var config = ServerConfigReader.read(file);
+            net.fw().loadRules(4, Ruleset.render(config, 4, mode));
+            net.fw().loadRules(6, Ruleset.render(config, 6, mode));
+            if (mode == Mode.DAEMON) {
+                HostProcess daemon = net.fw().startJava(List.of(), ServerMain.class.getName(), "--config",
+                        file.toString());
+                assertTrue(TestNetwork.eventually(Duration.ofSeconds(20),
+                                () -> daemon.output().contains("<6>start ") || !daemon.isAlive()) && daemon.isAlive(),
+                        "knock-server did not start in fw:\n" + daemon.output());
+            }
             return net;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             net.close();
             throw e;
         }
+    }
+
+    /** The kernel-only firewall, for the tests that are about the client alone. */
+    private TestNetwork firewall(String sections) throws IOException {
+        return firewall(sections, Mode.KERNEL);
     }
 
     private static String sequence(String name, String steps, int guardPort) {
@@ -169,9 +189,10 @@ class KnockNetnsTest {
         return "ssh -F " + sshConfig + " " + options;
     }
 
-    @Test
-    void sshTimesOutWithoutTheKnockAndSucceedsAfterIt() throws IOException {
-        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void sshTimesOutWithoutTheKnockAndSucceedsAfterIt(Mode mode) throws IOException {
+        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22), mode)) {
             HostProcess sshd = sshd(net);
             for (String host : List.of("fw", "fw6")) {
                 ExecResult hidden = client(net, ssh(host + " true"));
@@ -187,7 +208,7 @@ class KnockNetnsTest {
 
     @Test
     void proxyCommandKnocksConnectsAndCarriesTenMegabytesIntact() throws IOException {
-        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
+        try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22), Mode.DAEMON)) {
             HostProcess sshd = sshd(net);
             Path data = dir.resolve("10MB");
             byte[] bytes = new byte[10 << 20];
@@ -229,10 +250,11 @@ class KnockNetnsTest {
 
     // ---- ad hoc knocks, no ssh needed: a listener on each guarded port
 
-    @Test
-    void adHocTcpUdpAndIcmpKnocksOpenThePortOverIpv4AndIpv6() {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void adHocTcpUdpAndIcmpKnocksOpenThePortOverIpv4AndIpv6(Mode mode) throws IOException {
         String config = sequence("t", "7000/tcp", 2201) + sequence("u", "8000/udp", 2202) + sequence("i", "icmp/64", 2203);
-        try (TestNetwork net = firewall(config)) {
+        try (TestNetwork net = firewall(config, mode)) {
             record Case(String knockAddress, String guardAddress, String step, int port) {
             }
             List<Case> cases = new ArrayList<>();
@@ -259,7 +281,7 @@ class KnockNetnsTest {
     }
 
     @Test
-    void waitSucceedsWhenThePortOpensAndFailsCleanlyWhenItDoesNot() {
+    void waitSucceedsWhenThePortOpensAndFailsCleanlyWhenItDoesNot() throws IOException {
         try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
             net.fw().listen(TestNetwork.SSH4, 22);
             ExecResult wrong = client(net, "knock --wait=2s wrong");
@@ -275,7 +297,7 @@ class KnockNetnsTest {
     // ---- bad input that only a network shows
 
     @Test
-    void anUnreachableNetworkIsOneLineAndExitOne() {
+    void anUnreachableNetworkIsOneLineAndExitOne() throws IOException {
         try (TestNetwork net = firewall(sequence("ssh", SEQUENCE, 22))) {
             for (String[] c : new String[][] {
                     {"knock 203.0.113.1 7000/udp", "knock: cannot knock 7000/udp to 203.0.113.1: network unreachable"},

@@ -85,6 +85,7 @@ public final class Daemon implements AutoCloseable {
         Daemon daemon = new Daemon(configFile, listDirectory, config);
         try {
             daemon.onLoop(daemon::startOnLoop);
+            daemon.bindControl();
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
@@ -99,15 +100,19 @@ public final class Daemon implements AutoCloseable {
         int adopted = adopt(now);
         capture = KnockCapture.open(config, queue);
         capture.start();
+        armExpiry();
+        LOG.log(Level.INFO, "start config=" + configFile + " sequences=" + describe(config) + " adopted=" + adopted
+                + " capture=" + capture + " control=" + config.daemon().controlSocket());
+    }
+
+    /** Binds the control socket; not on the loop, since binding waits for the loop. */
+    private void bindControl() {
         Path socket = Path.of(config.daemon().controlSocket());
         try {
             control = ControlServer.bind(group, socket, this::command);
         } catch (IOException | RuntimeException e) {
             throw new DaemonException("control socket " + socket + ": " + e.getMessage(), e);
         }
-        armExpiry();
-        LOG.log(Level.INFO, "start config=" + configFile + " sequences=" + describe(config) + " adopted=" + adopted
-                + " capture=" + capture + " control=" + socket);
     }
 
     /** Adopts every entry found on a list the config names: unknown age, so a fresh full window. */
@@ -136,7 +141,9 @@ public final class Daemon implements AutoCloseable {
     private void onKnock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
                          long nowNanos) {
         counters.knocks++;
+        lists.packetAt(nowNanos);
         Outcome outcome = tracker.onKnock(family, srcHi, srcLo, dstHi, dstLo, protocol, value, nowNanos);
+        lists.packetAt(0);
         if (outcome == Outcome.ADMITTED) {
             armExpiry();
         }

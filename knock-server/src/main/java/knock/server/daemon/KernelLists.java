@@ -28,11 +28,18 @@ final class KernelLists implements TrackEvents {
     private final Path configFile;
     private final Counters counters;
     private final Map<String, RecentList> lists = new HashMap<>();
+    /** When the packet being judged was received ({@link System#nanoTime()}), or 0 outside a packet. */
+    private long packetAt;
 
     KernelLists(Path directory, Path configFile, Counters counters) {
         this.directory = directory;
         this.configFile = configFile;
         this.counters = counters;
+    }
+
+    /** Marks the packet about to be judged, so an admission can log how long packet-to-list took. */
+    void packetAt(long nanos) {
+        packetAt = nanos;
     }
 
     RecentList list(String name) {
@@ -52,8 +59,11 @@ final class KernelLists implements TrackEvents {
         counters.admits++;
         String list = sequence.list(family);
         if (write(list, true, family, hi, lo)) {
+            // From the last packet's receipt in user space to the kernel list holding the source.
+            String latency = packetAt == 0 ? "" : " latency=" + (System.nanoTime() - packetAt) / 1000 + "us";
             LOG.log(Level.INFO, "open src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
-                    + " list=" + list + " window=" + Setting.text(sequence.window()) + (refreshed ? " refreshed" : ""));
+                    + " list=" + list + " window=" + Setting.text(sequence.window()) + (refreshed ? " refreshed" : "")
+                    + latency);
         }
     }
 

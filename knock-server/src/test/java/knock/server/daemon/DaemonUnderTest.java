@@ -1,0 +1,115 @@
+package knock.server.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import knock.server.cli.ServerMain;
+import knock.testnet.ExecResult;
+import knock.testnet.Host;
+import knock.testnet.HostProcess;
+import knock.testnet.JavaCommand;
+import knock.testnet.TestNetwork;
+
+/**
+ * The real knock-server, as its own JVM inside fw ({@code ip netns exec}), with a config file and control
+ * socket of the test's own: started, asked for status, signalled and read like an admin would.
+ */
+final class DaemonUnderTest {
+
+    private static final Duration START = Duration.ofSeconds(20);
+
+    final Host fw;
+    final Path config;
+    final Path socket;
+    private HostProcess process;
+
+    DaemonUnderTest(Host fw, Path dir, String sequences) {
+        this.fw = fw;
+        this.config = dir.resolve("knock-server.conf");
+        this.socket = dir.resolve("control.sock");
+        writeConfig(sequences);
+    }
+
+    /** Writes the config: a [server] section of the test's own, then the given sequence sections. */
+    void writeConfig(String sequences) {
+        try {
+            Files.writeString(config, "[server]\ncontrol-socket = " + socket + "\nlog-level = debug\n\n" + sequences);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the daemon and waits for its start line; fails with its output if it exits instead. */
+    DaemonUnderTest start() {
+        process = startRaw();
+        boolean started = TestNetwork.eventually(START, () -> output().contains("<6>start ") || !process.isAlive());
+        assertTrue(started && process.isAlive(), "knock-server did not start:\n" + output());
+        return this;
+    }
+
+    /** Starts the daemon without waiting, for tests of start-up failures. */
+    HostProcess startRaw(String... prefix) {
+        List<String> java = JavaCommand.of(List.of(), ServerMain.class.getName(), "--config", config.toString());
+        String[] command = java.toArray(String[]::new);
+        if (prefix.length > 0) {
+            String[] both = new String[prefix.length + command.length];
+            System.arraycopy(prefix, 0, both, 0, prefix.length);
+            System.arraycopy(command, 0, both, prefix.length, command.length);
+            command = both;
+        }
+        process = fw.start(command);
+        return process;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        return process == null ? "" : process.output();
+    }
+
+    /** Runs {@code knock-server status} as its own JVM, as an admin would. */
+    ExecResult status() {
+        List<String> java = JavaCommand.of(List.of(), ServerMain.class.getName(), "status", "--config",
+                config.toString());
+        return fw.exec(Duration.ofSeconds(20), java.toArray(String[]::new));
+    }
+
+    /** {@code knock-server status --socket PATH}: works while the config file is broken. */
+    ExecResult statusBySocket() {
+        List<String> java = JavaCommand.of(List.of(), ServerMain.class.getName(), "status", "--socket",
+                socket.toString());
+        return fw.exec(Duration.ofSeconds(20), java.toArray(String[]::new));
+    }
+
+    void signal(String name) {
+        fw.exec("kill", "-" + name, Long.toString(pid())).orThrow();
+    }
+
+    /** SIGTERM and wait; returns the exit status. */
+    int stop() {
+        return process.stop(Duration.ofSeconds(10));
+    }
+
+    /** kill -9: a crash, nothing runs on the way out. */
+    void crash() {
+        signal("KILL");
+        TestNetwork.eventually(Duration.ofSeconds(10), () -> !process.isAlive());
+    }
+
+    /** Whether the output gained a line containing {@code text} within the timeout. */
+    boolean logs(String text, Duration timeout) {
+        return TestNetwork.eventually(timeout, () -> output().contains(text));
+    }
+}
