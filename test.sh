@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs the Debian packages the namespace tests need when missing, builds with the
-# Maven wrapper on a JDK >= 25 it finds by itself, and runs unit and namespace tests.
+# Maven wrapper on a JDK >= 25 it finds by itself, and runs unit and namespace tests; then, as root, the
+# package check (scripts/check-package.sh: dpkg -i the built .deb, systemd-analyze verify, the installed
+# binaries end to end in namespaces, dpkg --purge).
 # Namespace tests need root; as a normal user they skip with a reason. With CI=true they must run:
 # a missing prerequisite fails them, and a skipped test fails this script.
 set -euo pipefail
@@ -20,4 +22,13 @@ if [ "${CI:-}" = true ]; then
     exit 1
   fi
   echo "knock: all tests ran, none skipped"
+fi
+
+if [ "$(id -u)" = 0 ]; then
+  scripts/check-package.sh
+elif [ "${CI:-}" = true ]; then
+  echo "knock: CI=true but not root: the package check (dpkg -i, namespaces) cannot run" >&2
+  exit 1
+else
+  echo "knock: package check skipped: it needs root (sudo ./test.sh)"
 fi
