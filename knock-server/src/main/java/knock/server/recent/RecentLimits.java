@@ -50,9 +50,8 @@ public record RecentLimits(int ipListTot, boolean known) {
         if (mayAdmit <= ipListTot) {
             return Optional.empty();
         }
-        return Optional.of("list " + list + " holds at most " + ipListTot + " entries (xt_recent ip_list_tot"
-                + (known ? "" : ", assumed") + ") but up to " + mayAdmit + " sources may be admitted; beyond it the"
-                + " kernel silently drops the least recently admitted: raise it with xt_recent.ip_list_tot=N on the"
-                + " kernel command line, or 'options xt_recent ip_list_tot=N' where it is a module");
+        return Optional.of("list " + list + " keeps at most " + ipListTot + " entries (xt_recent ip_list_tot"
+                + (known ? "" : ", assumed") + "), max-sources allows " + mayAdmit + "; past it the kernel drops the"
+                + " oldest silently: set xt_recent.ip_list_tot=N on the kernel command line or as a module option");
     }
 }

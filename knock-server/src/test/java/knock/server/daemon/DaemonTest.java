@@ -25,10 +25,10 @@ class DaemonTest extends DaemonTestBase {
     @Test
     void threeStepsOverIpv4OpenPort22ForTheClientOnly() {
         DaemonUnderTest daemon = daemon(sequence(""));
-        assertHidden(client, 4, daemon, "before the knock");
+        assertHidden(client, 4, "before the knock");
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after TCP SYN, UDP, ICMP");
-        assertHidden(scanner, 4, daemon, "who did not knock");
+        assertOpens(client, 4, "after TCP SYN, UDP, ICMP");
+        assertHidden(scanner, 4, "who did not knock");
         assertTrue(listed("ssh4", CLIENT4), "client not on ssh4: " + fw.readList("ssh4"));
         assertTrue(daemon.output().contains("<6>open src=198.18.0.2 sequence=ssh list=ssh4"), daemon.output());
     }
@@ -36,11 +36,11 @@ class DaemonTest extends DaemonTestBase {
     @Test
     void threeStepsOverIpv6OpenPort22ForTheClientOnly() {
         DaemonUnderTest daemon = daemon(sequence(""));
-        assertHidden(client, 6, daemon, "before the knock");
+        assertHidden(client, 6, "before the knock");
         knock(client, 6);
-        assertOpens(client, 6, daemon, "after TCP SYN, UDP, ICMPv6");
-        assertHidden(scanner, 6, daemon, "who did not knock");
-        assertHidden(client, 4, daemon, "an IPv6 knock must not open IPv4");
+        assertOpens(client, 6, "after TCP SYN, UDP, ICMPv6");
+        assertHidden(scanner, 6, "who did not knock");
+        assertHidden(client, 4, "an IPv6 knock must not open IPv4");
         assertTrue(listed("ssh6", CLIENT6), "client not on ssh6: " + fw.readList("ssh6"));
     }
 
@@ -51,14 +51,14 @@ class DaemonTest extends DaemonTestBase {
         client.knockUdp(KNOCK4, 8001);
         client.knockUdp(KNOCK4, 8000);
         client.knockIcmp(KNOCK4, 64);
-        assertHidden(client, 4, daemon, "after a wrong port in the middle");
+        assertHidden(client, 4, "after a wrong port in the middle");
         client.knockTcpSyn(KNOCK4, 7000);
         client.knockUdp(KNOCK4, 8000);
         client.knockTcpSyn(KNOCK4, 7000);
         client.knockIcmp(KNOCK4, 64);
-        assertHidden(client, 4, daemon, "after step 1 came again in the middle");
+        assertHidden(client, 4, "after step 1 came again in the middle");
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after a fresh sequence in order");
+        assertOpens(client, 4, "after a fresh sequence in order");
     }
 
     @Test
@@ -68,7 +68,7 @@ class DaemonTest extends DaemonTestBase {
         client.knockTcpSyn(KNOCK4, 7000);
         client.knockUdp(KNOCK4, 8000);
         client.knockIcmp(KNOCK4, 64);
-        assertOpens(client, 4, daemon, "after a step's SYN came twice");
+        assertOpens(client, 4, "after a step's SYN came twice");
     }
 
     @Test
@@ -78,7 +78,7 @@ class DaemonTest extends DaemonTestBase {
         client.knockUdp(KNOCK4, 8000);
         Thread.sleep(1300);
         client.knockIcmp(KNOCK4, 64);
-        assertHidden(client, 4, daemon, "after the last step came too late");
+        assertHidden(client, 4, "after the last step came too late");
         assertFalse(listed("ssh4", CLIENT4), "a late step must not list the client");
     }
 
@@ -86,7 +86,7 @@ class DaemonTest extends DaemonTestBase {
     void theWindowEndsNewConnectionsButNotEstablishedOnes() throws IOException {
         DaemonUnderTest daemon = daemon(sequence("window = 2s\n"));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the knock");
+        assertOpens(client, 4, "after the knock");
         try (Connection established = client.connect(SSH4, 22, PROBE)) {
             assertTrue(daemon.logs("<6>expire src=198.18.0.2 sequence=ssh list=ssh4", Duration.ofSeconds(5)),
                     "no expiry logged:\n" + daemon.output());
@@ -101,10 +101,10 @@ class DaemonTest extends DaemonTestBase {
     void anAdjacentPortHitHidesIt() {
         DaemonUnderTest daemon = daemon(sequence("hold-off = 0\n"));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the knock");
+        assertOpens(client, 4, "after the knock");
         client.knockUdp(KNOCK4, 8001);
-        assertLeaves(CLIENT4, daemon, "after a hit on 8001, next to a knock port");
-        assertHidden(client, 4, daemon, "after a hit on 8001, next to a knock port");
+        assertLeaves(CLIENT4, "after a hit on 8001, next to a knock port");
+        assertHidden(client, 4, "after a hit on 8001, next to a knock port");
         assertTrue(daemon.logs("scan src=198.18.0.2 sequence=ssh kind=adjacent action=removed", SETTLE),
                 daemon.output());
     }
@@ -113,28 +113,28 @@ class DaemonTest extends DaemonTestBase {
     void aKnockOnTheOtherAddressHidesIt() {
         DaemonUnderTest daemon = daemon(sequence("hold-off = 0\n"));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the knock");
+        assertOpens(client, 4, "after the knock");
         client.knockTcpSyn(SSH4, 7000);
-        assertLeaves(CLIENT4, daemon, "after the knock port was hit on fw's other address");
-        assertHidden(client, 4, daemon, "after the knock port was hit on fw's other address");
+        assertLeaves(CLIENT4, "after the knock port was hit on fw's other address");
+        assertHidden(client, 4, "after the knock port was hit on fw's other address");
     }
 
     @Test
     void aRepeatKnockWithinTheHoldOffHidesIt() {
         DaemonUnderTest daemon = daemon(sequence("hold-off = 5m\n"));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the first knock");
+        assertOpens(client, 4, "after the first knock");
         knock(client, 4);
         assertTrue(daemon.logs("kind=hold-off", SETTLE), daemon.output());
-        assertLeaves(CLIENT4, daemon, "after a second knock within the hold-off");
-        assertHidden(client, 4, daemon, "after a second knock within the hold-off");
+        assertLeaves(CLIENT4, "after a second knock within the hold-off");
+        assertHidden(client, 4, "after a second knock within the hold-off");
     }
 
     @Test
     void aSourceAdmittedBeforeSigtermStillExpiresAfterTheRestart() {
         DaemonUnderTest daemon = daemon(sequence("window = 3s\n"));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the knock");
+        assertOpens(client, 4, "after the knock");
         assertEquals(143, daemon.stop(), "SIGTERM should end the daemon cleanly:\n" + daemon.output());
         assertTrue(daemon.output().contains("<6>stop"), "no stop line:\n" + daemon.output());
         assertTrue(listed("ssh4", CLIENT4), "a restart must not lose the admitted client");
@@ -148,7 +148,7 @@ class DaemonTest extends DaemonTestBase {
     void aSourceAdmittedBeforeACrashStillExpiresAfterTheRestart() {
         DaemonUnderTest daemon = daemon(sequence("window = 3s\n"));
         knock(client, 6);
-        assertOpens(client, 6, daemon, "after the knock");
+        assertOpens(client, 6, "after the knock");
         daemon.crash();
         assertTrue(listed("ssh6", CLIENT6), "the crash should leave the list as it was");
         daemon.start();
@@ -160,7 +160,7 @@ class DaemonTest extends DaemonTestBase {
     void statusShowsTheAdmittedClientWithItsTimeLeft() {
         DaemonUnderTest daemon = daemon(sequence("window = 60s\n"));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the knock");
+        assertOpens(client, 4, "after the knock");
         ExecResult status = daemon.status();
         assertEquals(0, status.exitCode(), status.stderr());
         assertTrue(status.stdout().contains("list ssh4: 1 admitted"), status.stdout());
@@ -196,7 +196,7 @@ class DaemonTest extends DaemonTestBase {
     void aBadConfigOnSighupIsReportedAndTheOldOneKept() {
         DaemonUnderTest daemon = daemon(sequence(""));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the knock");
+        assertOpens(client, 4, "after the knock");
         daemon.writeConfig(sequence("window = forever\n"));
         daemon.signal("HUP");
         assertTrue(daemon.logs("<3>reload failed, keeping the running config: " + daemon.config + ":11: window forever",
@@ -207,20 +207,20 @@ class DaemonTest extends DaemonTestBase {
         assertTrue(status.stdout().contains("198.18.0.2"), "status lost the admitted client:\n" + status.stdout()
                 + status.stderr());
         knock(scanner, 4);
-        assertOpens(scanner, 4, daemon, "a knock after the failed reload (the old config still works)");
+        assertOpens(scanner, 4, "a knock after the failed reload (the old config still works)");
     }
 
     @Test
     void aGoodConfigOnSighupKeepsAdmissionsAndTakesNewSteps() {
         DaemonUnderTest daemon = daemon(sequence("window = 60s\n"));
         knock(client, 4);
-        assertOpens(client, 4, daemon, "after the knock");
+        assertOpens(client, 4, "after the knock");
         daemon.writeConfig(sequence("window = 60s\n").replace("7000/tcp 8000/udp icmp/64", "9000/udp icmp/64"));
         daemon.signal("HUP");
         assertTrue(daemon.logs("<6>reload ", SETTLE), daemon.output());
         assertEquals(Reach.OPEN, ssh(client, 4), "the admitted client lost its access on reload");
         scanner.knockUdp(KNOCK4, 9000);
         scanner.knockIcmp(KNOCK4, 64);
-        assertOpens(scanner, 4, daemon, "with the reloaded sequence");
+        assertOpens(scanner, 4, "with the reloaded sequence");
     }
 }

@@ -136,7 +136,7 @@ class HostileInputTest extends DaemonTestBase {
             }
         });
         knock(client, 4);
-        assertOpens(client, 4, daemon, "while the flood runs");
+        assertOpens(client, 4, "while the flood runs");
         flood.get();
 
         assertTrue(daemon.isAlive(), "the daemon died:\n" + daemon.output());
@@ -155,7 +155,7 @@ class HostileInputTest extends DaemonTestBase {
         assertFalse(fw.readList("ssh4").contains("198.18.0.77"), "a spoofed single SYN must not admit");
         assertTrue(fw.readList("ssh6").isEmpty(), "the flood put sources on ssh6: " + fw.readList("ssh6"));
         knock(scanner, 6);
-        assertOpens(scanner, 6, daemon, "after the flood");
+        assertOpens(scanner, 6, "after the flood");
         assertEquals(Reach.OPEN, ssh(client, 4), "the client admitted during the flood lost its access");
     }
 }

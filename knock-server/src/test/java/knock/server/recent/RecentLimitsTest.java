@@ -33,6 +33,6 @@ class RecentLimitsTest {
         RecentLimits limits = new RecentLimits(100, true);
         assertFalse(limits.warning("ssh4", 100).isPresent(), "warned although 100 fit");
         String w = limits.warning("ssh4", 101).orElseThrow();
-        assertTrue(w.startsWith("list ssh4 holds at most 100 entries"), w);
+        assertTrue(w.startsWith("list ssh4 keeps at most 100 entries"), w);
     }
 }

@@ -12,13 +12,10 @@ import java.util.List;
 
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
+import knock.server.GuardedPortTest;
 import knock.testnet.Connection;
-import knock.testnet.Host;
 import knock.testnet.NetnsTest;
 import knock.testnet.Reach;
-import knock.testnet.TestNetwork;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,11 +23,7 @@ import org.junit.jupiter.api.Test;
  * fw's SSH address, port 22: kernel mode knocks and scans, the window, IPv6, and that every example loads.
  */
 @NetnsTest
-class KernelModeTest {
-
-    /** A dropped SYN: long enough that a local answer always comes first, short enough to keep tests fast. */
-    private static final Duration PROBE = Duration.ofMillis(400);
-    private static final Duration SETTLE = Duration.ofSeconds(2);
+class KernelModeTest extends GuardedPortTest {
 
     private static final String THREE_STEPS = """
             [sequence ssh]
@@ -46,30 +39,8 @@ class KernelModeTest {
      */
     private static final String NO_CONNLIMIT = "max-connections = 0\n";
 
-    private TestNetwork net;
-    private Host fw;
-    private Host client;
-    private Host scanner;
-
-    @BeforeEach
-    void network() {
-        net = TestNetwork.create();
-        fw = net.fw();
-        client = net.client();
-        scanner = net.scanner();
-        fw.listen(SSH4, 22);
-        fw.listen(SSH6, 22);
-    }
-
-    @AfterEach
-    void teardown() {
-        net.close();
-    }
-
     private void load(String configText, Mode mode) {
-        ServerConfig config = ServerConfigReader.parse("test.conf", configText);
-        fw.loadRules(4, Ruleset.render(config, 4, mode));
-        fw.loadRules(6, Ruleset.render(config, 6, mode));
+        loadRules(ServerConfigReader.parse("test.conf", configText), mode);
     }
 
     private static String singleUdp(String extra) {
@@ -79,20 +50,6 @@ class KernelModeTest {
                 knock-address = 198.18.0.1 fd6b:6e6f:636b::1
                 guard-address = 198.18.0.11 fd6b:6e6f:636b::11
                 """ + extra;
-    }
-
-    private Reach ssh(Host from, int family) {
-        return from.tcp(family == 4 ? SSH4 : SSH6, 22, PROBE);
-    }
-
-    private void assertOpensFor(Host host, int family, String why) {
-        assertTrue(eventually(SETTLE, () -> ssh(host, family) == Reach.OPEN),
-                "port 22 still not open for " + host.role() + " over IPv" + family + " " + why);
-    }
-
-    private void assertHidden(Host host, int family, String why) {
-        assertEquals(Reach.HIDDEN, ssh(host, family), "port 22 not hidden from " + host.role() + " over IPv"
-                + family + " " + why);
     }
 
     /** Connects the client to SSH4:22 once the probe's own connection has closed (connlimit counts it). */
@@ -109,13 +66,6 @@ class KernelModeTest {
         throw last;
     }
 
-    private void threeSteps(Host host, int family, int middlePort) {
-        String knock = family == 4 ? KNOCK4 : KNOCK6;
-        host.knockTcpSyn(knock, 7000);
-        host.knockUdp(knock, middlePort);
-        host.knockIcmp(knock, 64);
-    }
-
     @Test
     void beforeAnyKnockPort22IsHidden() {
         load(THREE_STEPS, Mode.KERNEL);
@@ -129,7 +79,7 @@ class KernelModeTest {
     void oneUdpKnockOpensForTheClientOnly() {
         load(singleUdp(""), Mode.KERNEL);
         client.knockUdp(KNOCK4, 7000);
-        assertOpensFor(client, 4, "after the UDP knock");
+        assertOpens(client, 4, "after the UDP knock");
         assertHidden(scanner, 4, "who did not knock");
         assertTrue(fw.readList("ssh4").contains(CLIENT4), "the client is not on ssh4: " + fw.readList("ssh4"));
     }
@@ -138,11 +88,11 @@ class KernelModeTest {
     void anAdjacentPortHitHidesItAgain() {
         load(singleUdp("hold-off = 0\n" + NO_CONNLIMIT), Mode.KERNEL);
         client.knockUdp(KNOCK4, 7000);
-        assertOpensFor(client, 4, "after the knock");
+        assertOpens(client, 4, "after the knock");
         client.knockUdp(KNOCK4, 7001);
         assertHidden(client, 4, "after a hit on 7001, next to the knock port");
         client.knockUdp(KNOCK4, 7000);
-        assertOpensFor(client, 4, "after knocking again");
+        assertOpens(client, 4, "after knocking again");
         client.knockUdp(SSH4, 6999);
         assertHidden(client, 4, "after a hit on 6999 on the other address");
     }
@@ -151,7 +101,7 @@ class KernelModeTest {
     void aKnockOnTheOtherAddressHidesItAgain() {
         load(singleUdp("hold-off = 0\n" + NO_CONNLIMIT), Mode.KERNEL);
         client.knockUdp(KNOCK4, 7000);
-        assertOpensFor(client, 4, "after the knock");
+        assertOpens(client, 4, "after the knock");
         client.knockUdp(SSH4, 7000);
         assertHidden(client, 4, "after the knock port was hit on fw's other address");
         assertFalse(fw.readList("ssh4").contains(CLIENT4), "the client is still on ssh4");
@@ -161,7 +111,7 @@ class KernelModeTest {
     void aSecondKnockWithinTheHoldOffHidesItAgain() {
         load(singleUdp("hold-off = 5m\n" + NO_CONNLIMIT), Mode.KERNEL);
         client.knockUdp(KNOCK4, 7000);
-        assertOpensFor(client, 4, "after the first knock");
+        assertOpens(client, 4, "after the first knock");
         client.knockUdp(KNOCK4, 7000);
         assertHidden(client, 4, "after a second knock within the hold-off");
         client.knockUdp(KNOCK4, 7000);
@@ -171,15 +121,15 @@ class KernelModeTest {
     @Test
     void threeStepsInOrderOpen() {
         load(THREE_STEPS, Mode.KERNEL);
-        threeSteps(client, 4, 8000);
-        assertOpensFor(client, 4, "after TCP SYN, UDP, ICMP in order");
+        knock(client, 4, 8000);
+        assertOpens(client, 4, "after TCP SYN, UDP, ICMP in order");
         assertHidden(scanner, 4, "who did not knock");
     }
 
     @Test
     void aWrongPortInTheMiddleStartsTheSourceOver() {
         load(THREE_STEPS, Mode.KERNEL);
-        threeSteps(client, 4, 8001);
+        knock(client, 4, 8001);
         client.knockUdp(KNOCK4, 8000);
         client.knockIcmp(KNOCK4, 64);
         assertHidden(client, 4, "after a wrong port in the middle and the later steps");
@@ -187,8 +137,8 @@ class KernelModeTest {
         client.knockIcmp(KNOCK4, 64);
         assertHidden(client, 4, "after the later steps alone");
         assertEquals(List.of(), fw.readList("ssh4.1"), "a broken sequence must leave every list");
-        threeSteps(client, 4, 8000);
-        assertOpensFor(client, 4, "after a fresh sequence in order");
+        knock(client, 4, 8000);
+        assertOpens(client, 4, "after a fresh sequence in order");
     }
 
     @Test
@@ -208,7 +158,7 @@ class KernelModeTest {
     void anEstablishedConnectionOutlivesTheWindowANewOneIsRefused() throws IOException {
         load(singleUdp("window = 2s\n"), Mode.KERNEL);
         client.knockUdp(KNOCK4, 7000);
-        assertOpensFor(client, 4, "after the knock");
+        assertOpens(client, 4, "after the knock");
         try (Connection established = connectOnceFree()) {
             sleep(Duration.ofMillis(2500));
             assertEquals(Reach.REJECTED, ssh(client, 4), "a new connection after the window must be refused");
@@ -221,7 +171,7 @@ class KernelModeTest {
     void aSecondConnectionAtOnceIsRefused() throws IOException {
         load(singleUdp("max-connections = 1\n"), Mode.KERNEL);
         client.knockUdp(KNOCK4, 7000);
-        assertOpensFor(client, 4, "after the knock");
+        assertOpens(client, 4, "after the knock");
         try (Connection first = connectOnceFree()) {
             assertEquals(Reach.REJECTED, ssh(client, 4), "a second connection at once must be refused (connlimit)");
             assertTrue(first.isOpen(), "the first connection was closed");
@@ -233,7 +183,7 @@ class KernelModeTest {
         load(singleUdp(""), Mode.KERNEL);
         assertHidden(client, 6, "before the knock");
         client.knockUdp(KNOCK6, 7000);
-        assertOpensFor(client, 6, "after the UDP knock");
+        assertOpens(client, 6, "after the UDP knock");
         assertHidden(scanner, 6, "who did not knock");
         assertHidden(client, 4, "the IPv6 knock must not open IPv4");
         assertTrue(fw.readList("ssh6").contains(CLIENT6), "the client is not on ssh6: " + fw.readList("ssh6"));
@@ -242,12 +192,12 @@ class KernelModeTest {
     @Test
     void ipv6ThreeStepsInOrderOpenAndAWrongMiddleDoesNot() {
         load(THREE_STEPS, Mode.KERNEL);
-        threeSteps(client, 6, 8001);
+        knock(client, 6, 8001);
         client.knockUdp(KNOCK6, 8000);
         client.knockIcmp(KNOCK6, 64);
         assertHidden(client, 6, "after a wrong port in the middle and the later steps");
-        threeSteps(client, 6, 8000);
-        assertOpensFor(client, 6, "after TCP SYN, UDP, ICMPv6 in order");
+        knock(client, 6, 8000);
+        assertOpens(client, 6, "after TCP SYN, UDP, ICMPv6 in order");
         assertHidden(scanner, 6, "who did not knock");
     }
 
