@@ -23,12 +23,18 @@ if dpkg-query -W -f='${Status}' knock 2>/dev/null | grep -q installed \
     && [ "${CI:-}" != true ] && [ "${KNOCK_REPLACE_PACKAGE:-}" != 1 ]; then
   fail "a knock package is installed already; not replacing it (set KNOCK_REPLACE_PACKAGE=1 to allow)"
 fi
-if ! command -v systemd-analyze >/dev/null; then
-  say "installing Debian package systemd (for systemd-analyze verify)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q systemd >/tmp/knock-apt.log 2>&1 || {
+# systemd-analyze verify needs systemd's tools, and man-db to check the units' Documentation=man: pages.
+missing=
+command -v systemd-analyze >/dev/null || missing="$missing systemd"
+command -v man >/dev/null || missing="$missing man-db"
+if [ -n "$missing" ]; then
+  say "installing Debian packages:$missing (for systemd-analyze verify)"
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/tmp/knock-apt.log 2>&1 || {
     apt-get update -q >>/tmp/knock-apt.log 2>&1 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q systemd >>/tmp/knock-apt.log 2>&1 \
-      || fail "apt-get install systemd failed; see /tmp/knock-apt.log"
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >>/tmp/knock-apt.log 2>&1 \
+      || fail "apt-get install$missing failed; see /tmp/knock-apt.log"
   }
 fi
 
