@@ -23,10 +23,12 @@ if dpkg-query -W -f='${Status}' knock 2>/dev/null | grep -q installed \
     && [ "${CI:-}" != true ] && [ "${KNOCK_REPLACE_PACKAGE:-}" != 1 ]; then
   fail "a knock package is installed already; not replacing it (set KNOCK_REPLACE_PACKAGE=1 to allow)"
 fi
-# systemd-analyze verify needs systemd's tools, and man-db to check the units' Documentation=man: pages.
+# systemd-analyze verify needs systemd's tools, and man-db to check the units' Documentation=man: pages;
+# python3 binds the datagram socket that stands in for systemd's NOTIFY_SOCKET.
 missing=
 command -v systemd-analyze >/dev/null || missing="$missing systemd"
 command -v man >/dev/null || missing="$missing man-db"
+command -v python3 >/dev/null || missing="$missing python3" # stands in for systemd's NOTIFY_SOCKET
 if [ -n "$missing" ]; then
   say "installing Debian packages:$missing (for systemd-analyze verify)"
   # shellcheck disable=SC2086
@@ -94,9 +96,31 @@ netns_start "$NS_FW" "$tmp/sshd.log" /usr/sbin/sshd -D -e -o ListenAddress=198.1
   -o HostKey="$tmp/host" -o PidFile=none -o UsePAM=no -f /dev/null
 sshd_up() { [ "$(netns_probe "$NS_FW" 198.18.0.11 22)" = open ]; }
 netns_until 10 sshd_up || fail "sshd did not come up in fw"
-netns_start "$NS_FW" "$tmp/knock-server.log" /usr/bin/knock-server --config "$tmp/knock-server.conf"
-server_up() { /usr/bin/knock-server status --config "$tmp/knock-server.conf" >/dev/null 2>&1; }
-netns_until 20 server_up || fail "installed knock-server did not come up"
+# systemd's side of Type=notify: a datagram socket whose messages are written one per line.
+python3 - "$tmp/notify" "$tmp/notify.out" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(120)
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        try:
+            data = s.recv(4096)
+        except socket.timeout:
+            break
+        out.write(data.decode().replace("\n", " ") + "\n")
+        if data.startswith(b"STOPPING=1"):
+            break
+PY
+NETNS_PIDS+=($!)
+netns_until 5 test -S "$tmp/notify" || fail "no notify socket"
+netns_start "$NS_FW" "$tmp/knock-server.log" env NOTIFY_SOCKET="$tmp/notify" \
+  /usr/bin/knock-server --config "$tmp/knock-server.conf"
+server_pid=$NETNS_LAST
+notified() { [ "$(cat "$tmp/notify.out" 2>/dev/null | grep -c "^$1")" -ge "$2" ]; }
+netns_until 20 notified READY=1 1 || fail "installed knock-server sent no READY=1"
+/usr/bin/knock-server status --config "$tmp/knock-server.conf" >/dev/null || fail "no status after READY=1"
+say "knock-server said READY=1 on NOTIFY_SOCKET and answers status"
 for family in 4 6; do
   if [ $family = 4 ]; then knock=198.18.0.1 ssh=198.18.0.11; else knock=fd6b:6e6f:636b::1 ssh=fd6b:6e6f:636b::11; fi
   [ "$(netns_probe "$NS_CLIENT" "$ssh" 22)" = hidden ] || fail "port 22 on $ssh not hidden before the knock"
@@ -107,6 +131,12 @@ for family in 4 6; do
 done
 /usr/bin/knock-server status --config "$tmp/knock-server.conf" | grep -q '198.18.0.2' \
   || fail "knock-server status does not list 198.18.0.2"
+kill -HUP "$server_pid"
+netns_until 10 notified READY=1 2 || fail "no READY=1 after the reload (SIGHUP)"
+grep -q '^RELOADING=1 MONOTONIC_USEC=[0-9]' "$tmp/notify.out" || fail "no RELOADING=1 with MONOTONIC_USEC on SIGHUP"
+kill -TERM "$server_pid"
+netns_until 10 notified STOPPING=1 1 || fail "no STOPPING=1 on SIGTERM"
+say "SIGHUP: RELOADING=1 then READY=1; SIGTERM: STOPPING=1 ($(paste -sd'|' "$tmp/notify.out"))"
 netns_cleanup
 
 say "a reinstall keeps an edited conffile"
