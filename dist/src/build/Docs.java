@@ -1,5 +1,8 @@
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,9 +29,19 @@ public final class Docs {
         CommandLine knock = (CommandLine) factory("knock.client.cli.KnockMain", Map.class)
                 .invoke(null, Map.of("HOME", "/nonexistent"));
         CommandLine server = (CommandLine) factory("knock.server.cli.ServerMain").invoke(null);
-        int status = ManPageGenerator.generateManPage(manDir, null, new boolean[1], false,
-                knock.getCommandSpec(), server.getCommandSpec());
+        // It reports each page on stderr even when not verbose: keep that for a failure only.
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream chatter = new ByteArrayOutputStream();
+        int status;
+        System.setErr(new PrintStream(chatter, true, StandardCharsets.UTF_8));
+        try {
+            status = ManPageGenerator.generateManPage(manDir, null, new boolean[1], false,
+                    knock.getCommandSpec(), server.getCommandSpec());
+        } finally {
+            System.setErr(stderr);
+        }
         if (status != 0) {
+            System.err.print(chatter.toString(StandardCharsets.UTF_8));
             throw new IllegalStateException("ManPageGenerator exit " + status);
         }
         Files.writeString(completionDir.resolve("knock"), AutoComplete.bash("knock", knock));
