@@ -114,13 +114,19 @@ with open(sys.argv[2], "a", buffering=1) as out:
 PY
 NETNS_PIDS+=($!)
 netns_until 5 test -S "$tmp/notify" || fail "no notify socket"
+# As the unit runs it: root with only CAP_NET_ADMIN and CAP_NET_RAW (bounding, inheritable, ambient) and
+# no_new_privs, so a capability the unit does not grant would make this fail.
+caps=-all,+net_admin,+net_raw
 netns_start "$NS_FW" "$tmp/knock-server.log" env NOTIFY_SOCKET="$tmp/notify" \
+  setpriv --no-new-privs --bounding-set=$caps --inh-caps=$caps --ambient-caps=$caps \
   /usr/bin/knock-server --config "$tmp/knock-server.conf"
 server_pid=$NETNS_LAST
 notified() { [ "$(cat "$tmp/notify.out" 2>/dev/null | grep -c "^$1")" -ge "$2" ]; }
 netns_until 20 notified READY=1 1 || fail "installed knock-server sent no READY=1"
 /usr/bin/knock-server status --config "$tmp/knock-server.conf" >/dev/null || fail "no status after READY=1"
-say "knock-server said READY=1 on NOTIFY_SOCKET and answers status"
+grep -q '^CapEff:[[:space:]]*0*3000$' "/proc/$server_pid/status" \
+  || fail "knock-server's effective capabilities are not just CAP_NET_ADMIN and CAP_NET_RAW"
+say "knock-server, with only CAP_NET_ADMIN and CAP_NET_RAW, said READY=1 on NOTIFY_SOCKET and answers status"
 for family in 4 6; do
   if [ $family = 4 ]; then knock=198.18.0.1 ssh=198.18.0.11; else knock=fd6b:6e6f:636b::1 ssh=fd6b:6e6f:636b::11; fi
   [ "$(netns_probe "$NS_CLIENT" "$ssh" 22)" = hidden ] || fail "port 22 on $ssh not hidden before the knock"
