@@ -201,11 +201,11 @@ public final class Daemon implements AutoCloseable {
             warnLimits(next);
             tracker.reconfigure(next, System.nanoTime());
             config = next;
-            KnockCapture previous = capture;
+            // The queue takes one producer: stop the old capture thread before the new one starts. The new
+            // sockets are open already and queue what arrives meanwhile, so nothing is missed in the switch.
+            capture.close();
             capture = nextCapture;
             capture.start();
-            // Closing joins the old capture thread: not on the loop, which that thread may be feeding.
-            Thread.ofPlatform().name("knock-capture-close").start(previous::close);
             armExpiry();
             LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
                     + capture);
