@@ -59,6 +59,7 @@ public final class Daemon implements AutoCloseable {
     private KnockCapture capture;
     private ControlServer control;
     private ScheduledFuture<?> expiryTimer;
+    private int adopted;
     private long expiryAt;
     private volatile boolean closed;
 
@@ -86,22 +87,24 @@ public final class Daemon implements AutoCloseable {
         try {
             daemon.onLoop(daemon::startOnLoop);
             daemon.bindControl();
+            // Before the start line: whoever waits for it may signal at once.
+            Signals.install(daemon);
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
         }
+        LOG.log(Level.INFO, "start config=" + configFile + " sequences=" + describe(config) + " adopted="
+                + daemon.adopted + " capture=" + daemon.capture + " control=" + config.daemon().controlSocket());
         return daemon;
     }
 
     private void startOnLoop() {
         long now = System.nanoTime();
         tracker = new SequenceTracker(config, lists);
-        int adopted = adopt(now);
+        adopted = adopt(now);
         capture = KnockCapture.open(config, queue);
         capture.start();
         armExpiry();
-        LOG.log(Level.INFO, "start config=" + configFile + " sequences=" + describe(config) + " adopted=" + adopted
-                + " capture=" + capture + " control=" + config.daemon().controlSocket());
     }
 
     /** Binds the control socket; not on the loop, since binding waits for the loop. */
@@ -116,7 +119,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Adopts every entry found on a list the config names: unknown age, so a fresh full window. */
     private int adopt(long now) {
-        int adopted = 0;
+        int count = 0;
         for (SequenceConfig sequence : config.sequences()) {
             for (int family : new int[] {4, 6}) {
                 RecentList list = lists.list(sequence.list(family));
@@ -126,14 +129,14 @@ public final class Daemon implements AutoCloseable {
                 for (RecentList.Entry entry : list.entries()) {
                     Source source = entry.source();
                     if (source.family() == family && tracker.adopt(sequence, family, source.hi(), source.lo(), now)) {
-                        adopted++;
+                        count++;
                         LOG.log(Level.INFO, "adopt src=" + source + " sequence=" + sequence.name() + " list="
                                 + list.name() + " window=" + Setting.text(sequence.window()));
                     }
                 }
             }
         }
-        return adopted;
+        return count;
     }
 
     /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
