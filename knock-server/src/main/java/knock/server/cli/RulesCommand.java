@@ -14,10 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code knock-server rules}: prints the ruleset for iptables-restore or ip6tables-restore. */
 @Command(name = "rules", mixinStandardHelpOptions = true,
-        description = {"Prints the firewall ruleset made from the config, for iptables-restore",
-                "(--family 4) or ip6tables-restore (--family 6). It replaces the filter",
-                "table: policy DROP, the guarded port open only to sources on the",
-                "sequence's list within its window.",
+        description = {"Prints the firewall ruleset made from the config.",
+                "For iptables-restore (--family 4) or ip6tables-restore (--family 6); it",
+                "replaces the filter table: policy DROP, the guarded port open only to",
+                "sources on the sequence's list within its window.",
                 "  daemon mode: the guarded port's chain; knock-server fills the lists.",
                 "  kernel mode: netfilter does the knock alone with xt_recent lists.",
                 "Example:",

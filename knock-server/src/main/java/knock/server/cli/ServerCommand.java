@@ -35,7 +35,6 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Daemon daemon = Daemon.start(config.file, RecentList.DEFAULT_DIRECTORY);
-        Signals.install(daemon);
         daemon.awaitStop();
         return 0;
     }

@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code knock-server status}: asks the running daemon who is admitted and what it has counted. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows the running daemon's admitted sources per list with their time",
-                "left, and its counters (knocks, admits, resets, scans, expiries, evictions)."},
+        description = {"Shows the running daemon's admitted sources and counters.",
+                "Per list: each admitted source with its time left; then the counters",
+                "(knocks, admits, resets, scans, expiries, evictions, malformed packets)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:the daemon cannot be reached", "2:bad usage or bad config"})
 final class StatusCommand implements Callable<Integer> {

@@ -59,6 +59,7 @@ public final class Daemon implements AutoCloseable {
     private KnockCapture capture;
     private ControlServer control;
     private ScheduledFuture<?> expiryTimer;
+    private int adopted;
     private long expiryAt;
     private volatile boolean closed;
 
@@ -86,10 +87,14 @@ public final class Daemon implements AutoCloseable {
         try {
             daemon.onLoop(daemon::startOnLoop);
             daemon.bindControl();
+            // Before the start line: whoever waits for it may signal at once.
+            Signals.install(daemon);
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
         }
+        LOG.log(Level.INFO, "start config=" + configFile + " sequences=" + describe(config) + " adopted="
+                + daemon.adopted + " capture=" + daemon.capture + " control=" + config.daemon().controlSocket());
         SystemdNotify.ready();
         return daemon;
     }
@@ -97,12 +102,10 @@ public final class Daemon implements AutoCloseable {
     private void startOnLoop() {
         long now = System.nanoTime();
         tracker = new SequenceTracker(config, lists);
-        int adopted = adopt(now);
+        adopted = adopt(now);
         capture = KnockCapture.open(config, queue);
         capture.start();
         armExpiry();
-        LOG.log(Level.INFO, "start config=" + configFile + " sequences=" + describe(config) + " adopted=" + adopted
-                + " capture=" + capture + " control=" + config.daemon().controlSocket());
     }
 
     /** Binds the control socket; not on the loop, since binding waits for the loop. */
@@ -117,7 +120,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Adopts every entry found on a list the config names: unknown age, so a fresh full window. */
     private int adopt(long now) {
-        int adopted = 0;
+        int count = 0;
         for (SequenceConfig sequence : config.sequences()) {
             for (int family : new int[] {4, 6}) {
                 RecentList list = lists.list(sequence.list(family));
@@ -127,14 +130,14 @@ public final class Daemon implements AutoCloseable {
                 for (RecentList.Entry entry : list.entries()) {
                     Source source = entry.source();
                     if (source.family() == family && tracker.adopt(sequence, family, source.hi(), source.lo(), now)) {
-                        adopted++;
+                        count++;
                         LOG.log(Level.INFO, "adopt src=" + source + " sequence=" + sequence.name() + " list="
                                 + list.name() + " window=" + Setting.text(sequence.window()));
                     }
                 }
             }
         }
-        return adopted;
+        return count;
     }
 
     /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
@@ -203,11 +206,11 @@ public final class Daemon implements AutoCloseable {
             warnLimits(next);
             tracker.reconfigure(next, System.nanoTime());
             config = next;
-            KnockCapture previous = capture;
+            // The queue takes one producer: stop the old capture thread before the new one starts. The new
+            // sockets are open already and queue what arrives meanwhile, so nothing is missed in the switch.
+            capture.close();
             capture = nextCapture;
             capture.start();
-            // Closing joins the old capture thread: not on the loop, which that thread may be feeding.
-            Thread.ofPlatform().name("knock-capture-close").start(previous::close);
             armExpiry();
             LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
                     + capture);

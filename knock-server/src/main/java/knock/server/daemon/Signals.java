@@ -1,4 +1,4 @@
-package knock.server.cli;
+package knock.server.daemon;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
-import knock.server.daemon.Daemon;
 import sun.misc.Signal;
 
 /**
