@@ -1,5 +1,11 @@
 package knock.net;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,6 +31,11 @@ public final class TestNetns {
     private static final int IPPROTO_ICMP = 1;
     private static final int IPPROTO_ICMPV6 = 58;
 
+    // Test-only calls: knock itself never changes namespace, so these are linked here, not in Libc.
+    private static final MethodHandle OPEN = Libc.errnoCall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SETNS = Libc.errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
     private TestNetns() {
     }
 
@@ -32,12 +43,12 @@ public final class TestNetns {
     public static void enter(String name) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.OPEN.invokeExact(cs, a.allocateFrom("/var/run/netns/" + name), O_RDONLY);
+            int fd = (int) OPEN.invokeExact(cs, a.allocateFrom("/var/run/netns/" + name), O_RDONLY, 0);
             if (fd < 0) {
                 throw new NativeException("open(/var/run/netns/" + name + ")", Libc.errno(cs), null);
             }
             try {
-                if ((int) Libc.SETNS.invokeExact(cs, fd, CLONE_NEWNET) < 0) {
+                if ((int) SETNS.invokeExact(cs, fd, CLONE_NEWNET) < 0) {
                     throw new NativeException("setns(" + name + ")", Libc.errno(cs), null);
                 }
             } finally {
@@ -72,7 +83,7 @@ public final class TestNetns {
         boolean v6 = target instanceof Inet6Address;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.SOCKET.invokeExact(cs, v6 ? AF_INET6 : AF_INET, SOCK_RAW,
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, v6 ? AF_INET6 : AF_INET, SOCK_RAW,
                     v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
             if (fd < 0) {
                 throw new NativeException("socket(SOCK_RAW)", Libc.errno(cs), null);
@@ -97,7 +108,7 @@ public final class TestNetns {
                 addr.set(ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
                 MemorySegment.copy(MemorySegment.ofArray(target.getAddress()), 0, addr, v6 ? 8 : 4,
                         target.getAddress().length);
-                long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buf, (long) msg.length, 0, addr, v6 ? 28 : 16);
+                long sent = (long) Libc.Sockets.SENDTO.invokeExact(cs, fd, buf, (long) msg.length, 0, addr, v6 ? 28 : 16);
                 if (sent < 0) {
                     throw new NativeException("sendto(SOCK_RAW)", Libc.errno(cs), null);
                 }
@@ -125,7 +136,7 @@ public final class TestNetns {
         int ifindex = PacketSocket.interfaceIndex(dev);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM, 0);
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM, 0);
             if (fd < 0) {
                 throw new NativeException("socket(AF_PACKET)", Libc.errno(cs), null);
             }
@@ -139,7 +150,7 @@ public final class TestNetns {
                 MemorySegment buf = a.allocate(65536);
                 for (byte[] packet : packets) {
                     MemorySegment.copy(MemorySegment.ofArray(packet), 0, buf, 0, packet.length);
-                    long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buf, (long) packet.length, 0, sll, 20);
+                    long sent = (long) Libc.Sockets.SENDTO.invokeExact(cs, fd, buf, (long) packet.length, 0, sll, 20);
                     if (sent < 0) {
                         throw new NativeException("sendto(AF_PACKET)", Libc.errno(cs), null);
                     }
