@@ -45,6 +45,7 @@ public final class Host {
     private final Requirements.Tools tools;
     private final NetnsThread thread;
     private final Deque<AutoCloseable> owned = new ConcurrentLinkedDeque<>();
+    private volatile Path procNet;
 
     Host(String name, String role, List<String> ipv4, List<String> ipv6, Requirements.Tools tools) {
         this.name = name;
@@ -210,6 +211,23 @@ public final class Host {
             }
         }
         return entries;
+    }
+
+    /**
+     * The host's {@code /proc/net} as a path any thread of this JVM can use ({@code /proc/PID/task/TID/net} of
+     * the host's namespace thread), to point code under test at the host's files without running it on that
+     * thread: {@code new RecentList(host.procNet().resolve("xt_recent"), "ssh4")}. Valid until the network
+     * closes.
+     */
+    public Path procNet() {
+        Path procNet = this.procNet;
+        if (procNet == null) {
+            // /proc/thread-self is a link to "PID/task/TID", read on the namespace thread itself.
+            Path task = call(() -> Files.readSymbolicLink(Path.of("/proc/thread-self")));
+            procNet = Path.of("/proc").resolve(task).resolve("net");
+            this.procNet = procNet;
+        }
+        return procNet;
     }
 
     private List<String> lists() {
