@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 
+import knock.net.NativeSocket;
+
 /**
  * The three kinds of knock a host sends: a UDP datagram, a TCP SYN that is never completed, and an ICMP echo
  * request of a given size. Each socket is opened inside the host's namespace and closed at once.
@@ -48,10 +50,9 @@ final class Knocks {
         }
         byte[] packet = IcmpEcho.request(family, payloadLength);
         host.call(() -> {
-            if (family == 4) {
-                Libc.sendRaw(Libc.AF_INET, Libc.IPPROTO_ICMP, packet, remote.getAddress());
-            } else {
-                Libc.sendRaw(Libc.AF_INET6, Libc.IPPROTO_ICMPV6, packet, remote.getAddress());
+            int protocol = family == 4 ? NativeSocket.IPPROTO_ICMP : NativeSocket.IPPROTO_ICMPV6;
+            try (NativeSocket raw = NativeSocket.open(NativeSocket.domain(remote), NativeSocket.SOCK_RAW, protocol)) {
+                raw.sendTo(packet, remote, 0);
             }
             return null;
         });
