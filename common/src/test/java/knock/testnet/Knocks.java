@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 
+import knock.net.Address;
 import knock.net.NativeSocket;
 
 /**
@@ -43,7 +44,7 @@ final class Knocks {
     }
 
     static void icmp(Host host, InetAddress remote, int payloadLength) {
-        int family = Addresses.family(remote);
+        int family = Address.family(remote);
         int max = family == 4 ? 65507 : 65527;
         if (payloadLength < 0 || payloadLength > max) {
             throw new IllegalArgumentException("payloadLength: " + payloadLength + " (expected: 0-" + max + ")");

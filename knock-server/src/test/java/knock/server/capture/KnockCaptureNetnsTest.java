@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import io.netty.channel.DefaultEventLoop;
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
+import knock.net.Address;
 import knock.net.NativeException;
 import knock.net.TestNetns;
 import knock.sequence.Protocol;
@@ -266,16 +266,8 @@ class KnockCaptureNetnsTest {
     }
 
     private static String describe(int family, long sh, long sl, long dh, long dl, Protocol p, int value) {
-        return family + " " + address(family, sh, sl) + " > " + address(family, dh, dl) + " " + p + " " + value;
-    }
-
-    private static InetAddress address(int family, long hi, long lo) {
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(hi).putLong(lo);
-        try {
-            return InetAddress.getByAddress(family == 4 ? Arrays.copyOfRange(b.array(), 12, 16) : b.array());
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return family + " " + Address.toInetAddress(family, sh, sl) + " > " + Address.toInetAddress(family, dh, dl) + " " + p
+                + " " + value;
     }
 
     private static void awaitSize(List<?> list, int size) throws InterruptedException {
