@@ -17,13 +17,20 @@ public final class Errno {
     public static final int EACCES = 13;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int ENOTSOCK = 88;
     public static final int EMSGSIZE = 90;
     public static final int ENOPROTOOPT = 92;
+    public static final int EPROTONOSUPPORT = 93;
     public static final int EAFNOSUPPORT = 97;
     public static final int ENETDOWN = 100;
+    public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
+    public static final int ETIMEDOUT = 110;
+    public static final int ECONNREFUSED = 111;
+    public static final int EHOSTUNREACH = 113;
+    public static final int EINPROGRESS = 115;
 
-    private static final String[] NAMES = new String[106];
+    private static final String[] NAMES = new String[EINPROGRESS + 1];
 
     static {
         NAMES[EPERM] = "EPERM";
@@ -35,11 +42,18 @@ public final class Errno {
         NAMES[EACCES] = "EACCES";
         NAMES[ENODEV] = "ENODEV";
         NAMES[EINVAL] = "EINVAL";
+        NAMES[ENOTSOCK] = "ENOTSOCK";
         NAMES[EMSGSIZE] = "EMSGSIZE";
         NAMES[ENOPROTOOPT] = "ENOPROTOOPT";
+        NAMES[EPROTONOSUPPORT] = "EPROTONOSUPPORT";
         NAMES[EAFNOSUPPORT] = "EAFNOSUPPORT";
         NAMES[ENETDOWN] = "ENETDOWN";
+        NAMES[ENETUNREACH] = "ENETUNREACH";
         NAMES[ENOBUFS] = "ENOBUFS";
+        NAMES[ETIMEDOUT] = "ETIMEDOUT";
+        NAMES[ECONNREFUSED] = "ECONNREFUSED";
+        NAMES[EHOSTUNREACH] = "EHOSTUNREACH";
+        NAMES[EINPROGRESS] = "EINPROGRESS";
     }
 
     private Errno() {
@@ -55,7 +69,7 @@ public final class Errno {
     public static String text(int errno) {
         try {
             MemorySegment s = (MemorySegment) Libc.STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0);
+            return s.equals(MemorySegment.NULL) ? "unknown error" : s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

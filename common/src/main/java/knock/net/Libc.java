@@ -15,18 +15,32 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The libc calls knock makes, as downcall handles made once. Every handle but {@link #STRERROR} and
- * {@link #CLOSE} takes a leading call-state segment ({@link #newCallState}) that receives errno, because the
- * JVM may clobber errno between the call and any later read of it.
+ * The libc calls knock makes, client and server alike, as downcall handles made once. Every handle but
+ * {@link #STRERROR} and {@link #CLOSE} takes a leading call-state segment ({@link #newCallState}) that receives
+ * errno, because the JVM may clobber errno between the call and any later read of it.
+ *
+ * <p>Package-private: callers use {@link PacketSocket}, {@link Poller} and {@link NativeSocket}. Linking a handle
+ * costs start-up time, and the client links these only for an ICMP step or {@code --fdpass}; nothing here may
+ * touch netty or another heavy class.
  */
 final class Libc {
 
     static final int AF_UNIX = 1;
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
     static final int AF_PACKET = 17;
+    static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
+    static final int IPPROTO_ICMP = 1;
+    static final int IPPROTO_ICMPV6 = 58;
     static final int SOL_SOCKET = 1;
+    static final int SO_ERROR = 4;
     static final int SO_RCVBUF = 8;
+    static final int SO_SNDTIMEO = 21;
+    static final int SCM_RIGHTS = 1;
     static final int SO_RCVBUFFORCE = 33;
     static final int SO_ATTACH_FILTER = 26;
     static final int SOL_PACKET = 263;
@@ -39,6 +53,7 @@ final class Libc {
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
     static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
     static final short POLLERR = 0x8;
     static final short POLLHUP = 0x10;
 
@@ -48,28 +63,60 @@ final class Libc {
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    static final MethodHandle RECVFROM = errnoCall("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    static final MethodHandle SENDTO = errnoCall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle CLOSE = LINKER.downcallHandle(symbol("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     static final MethodHandle STRERROR =
             LINKER.downcallHandle(symbol("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private Libc() {
+    }
+
+    /**
+     * The socket calls, client and server alike. Linking costs about 3 ms a handle, so the calls come in holder
+     * classes linked on first use: an ICMP knock links these five, not the capture's and the poller's too.
+     */
+    static final class Sockets {
+        static final MethodHandle SOCKET =
+                errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SENDTO = errnoCall("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SENDMSG =
+                errnoCall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle CONNECT =
+                errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+
+        private Sockets() {
+        }
+    }
+
+    /** What a {@link PacketSocket} needs beyond {@link Sockets}. */
+    static final class Capture {
+        static final MethodHandle BIND =
+                errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle RECVFROM = errnoCall("recvfrom",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle IF_NAMETOINDEX =
+                errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+        private Capture() {
+        }
+    }
+
+    /** What a {@link Poller} needs. */
+    static final class Polling {
+        static final MethodHandle POLL =
+                errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle READ =
+                errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE =
+                errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+
+        private Polling() {
+        }
     }
 
     /** A segment for the call state of {@link #errnoCall} handles; one per thread that makes calls. */
@@ -90,8 +137,12 @@ final class Libc {
         }
     }
 
-    static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"));
+    /** A handle whose first argument is a call-state segment that receives errno; {@code extra} as variadic. */
+    static MethodHandle errnoCall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = Linker.Option.captureCallState("errno");
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(symbol(name), descriptor, options);
     }
 
     private static MemorySegment symbol(String name) {

@@ -6,6 +6,9 @@ import knock.KnockException;
  * A failed system call, as netty's {@code NativeIoException}: the call, its errno and the C library's text, plus
  * the fix when knock knows it ({@code socket(AF_PACKET): EPERM (Operation not permitted): needs CAP_NET_RAW}).
  * Exit code 1. Made once where a call fails, never per packet on a healthy path.
+ *
+ * <p>Unchecked, as every {@link knock.KnockException}: a caller that can say more (the client's exit 3 for a
+ * missing privilege, "refused" for a port still closed) catches it and acts on {@link #errno()}.
  */
 public final class NativeException extends KnockException {
 
@@ -27,5 +30,10 @@ public final class NativeException extends KnockException {
 
     public int errno() {
         return errno;
+    }
+
+    /** Whether the kernel refused for lack of privilege (EPERM or EACCES). */
+    public boolean isPermission() {
+        return Errno.isPermission(errno);
     }
 }

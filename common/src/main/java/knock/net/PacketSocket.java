@@ -57,7 +57,7 @@ public final class PacketSocket implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
             // Protocol 0: the socket takes no packets until bind() names ETH_P_ALL, after the filter is on.
-            int fd = (int) Libc.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 int errno = Libc.errno(cs);
                 throw new NativeException("socket(AF_PACKET)", errno,
@@ -66,19 +66,19 @@ public final class PacketSocket implements AutoCloseable {
             try {
                 setInt(a, cs, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
                 MemorySegment prog = filter.toSockFprog(a);
-                check(cs, (int) Libc.SETSOCKOPT.invokeExact(cs, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, prog,
+                check(cs, (int) Libc.Sockets.SETSOCKOPT.invokeExact(cs, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, prog,
                         (int) prog.byteSize()), "setsockopt(SO_ATTACH_FILTER)");
                 // A bigger queue rides out a burst while the capture thread is descheduled; best effort.
                 MemorySegment size = a.allocateFrom(JAVA_INT, RECEIVE_BUFFER);
-                int forced = (int) Libc.SETSOCKOPT.invokeExact(cs, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, size, 4);
+                int forced = (int) Libc.Sockets.SETSOCKOPT.invokeExact(cs, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, size, 4);
                 if (forced < 0) {
-                    int ignored = (int) Libc.SETSOCKOPT.invokeExact(cs, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, size, 4);
+                    int ignored = (int) Libc.Sockets.SETSOCKOPT.invokeExact(cs, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, size, 4);
                 }
                 MemorySegment sll = a.allocate(SOCKADDR_LL_SIZE, 8);
                 sll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
                 sll.set(BE16, 2, (short) Libc.ETH_P_ALL);
                 sll.set(JAVA_INT, 4, ifindex);
-                check(cs, (int) Libc.BIND.invokeExact(cs, fd, sll, SOCKADDR_LL_SIZE),
+                check(cs, (int) Libc.Capture.BIND.invokeExact(cs, fd, sll, SOCKADDR_LL_SIZE),
                         "bind(AF_PACKET, ifindex " + ifindex + ")");
                 return new PacketSocket(fd, ifindex);
             } catch (Throwable t) {
@@ -98,7 +98,7 @@ public final class PacketSocket implements AutoCloseable {
     public static int interfaceIndex(String name) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int index = (int) Libc.IF_NAMETOINDEX.invokeExact(cs, a.allocateFrom(name));
+            int index = (int) Libc.Capture.IF_NAMETOINDEX.invokeExact(cs, a.allocateFrom(name));
             if (index == 0) {
                 throw new NativeException("if_nametoindex(" + name + ")", Libc.errno(cs), "no such interface");
             }
@@ -118,7 +118,7 @@ public final class PacketSocket implements AutoCloseable {
         addressLength.set(JAVA_INT, 0, SOCKADDR_LL_SIZE);
         long n;
         try {
-            n = (long) Libc.RECVFROM.invokeExact(callState, fd, buffer, buffer.byteSize(),
+            n = (long) Libc.Capture.RECVFROM.invokeExact(callState, fd, buffer, buffer.byteSize(),
                     Libc.MSG_DONTWAIT | Libc.MSG_TRUNC, address, addressLength);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
@@ -165,7 +165,7 @@ public final class PacketSocket implements AutoCloseable {
     private static void setInt(Arena a, MemorySegment cs, int fd, int level, int option, int value, String name)
             throws Throwable {
         MemorySegment v = a.allocateFrom(JAVA_INT, value);
-        check(cs, (int) Libc.SETSOCKOPT.invokeExact(cs, fd, level, option, v, 4), "setsockopt(" + name + ")");
+        check(cs, (int) Libc.Sockets.SETSOCKOPT.invokeExact(cs, fd, level, option, v, 4), "setsockopt(" + name + ")");
     }
 
     private static void check(MemorySegment cs, int result, String call) {

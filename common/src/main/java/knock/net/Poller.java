@@ -30,7 +30,7 @@ public final class Poller implements AutoCloseable {
      */
     public Poller(int... fds) {
         try {
-            eventFd = (int) Libc.EVENTFD.invokeExact(callState, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+            eventFd = (int) Libc.Polling.EVENTFD.invokeExact(callState, 0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -54,7 +54,7 @@ public final class Poller implements AutoCloseable {
     public int await(int timeoutMillis) {
         int n;
         try {
-            n = (int) Libc.POLL.invokeExact(callState, pollfds, (long) count + 1, timeoutMillis);
+            n = (int) Libc.Polling.POLL.invokeExact(callState, pollfds, (long) count + 1, timeoutMillis);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -80,7 +80,7 @@ public final class Poller implements AutoCloseable {
             return false;
         }
         try {
-            long ignored = (long) Libc.READ.invokeExact(callState, eventFd, scratch, 8L);
+            long ignored = (long) Libc.Polling.READ.invokeExact(callState, eventFd, scratch, 8L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -94,7 +94,7 @@ public final class Poller implements AutoCloseable {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            long written = (long) Libc.WRITE.invokeExact(cs, eventFd, a.allocateFrom(JAVA_LONG, 1L), 8L);
+            long written = (long) Libc.Polling.WRITE.invokeExact(cs, eventFd, a.allocateFrom(JAVA_LONG, 1L), 8L);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

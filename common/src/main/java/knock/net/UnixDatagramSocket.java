@@ -30,7 +30,8 @@ public final class UnixDatagramSocket implements AutoCloseable {
     public static UnixDatagramSocket open() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.SOCKET.invokeExact(cs, Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC,
+                    0);
             if (fd < 0) {
                 throw new NativeException("socket(AF_UNIX, SOCK_DGRAM)", Libc.errno(cs), null);
             }
@@ -46,7 +47,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
             MemorySegment cs = Libc.newCallState(a);
             MemorySegment sun = a.allocate(SOCKADDR_UN_SIZE, 2);
             int length = address(sun, path);
-            if ((int) Libc.BIND.invokeExact(cs, fd, sun, length) < 0) {
+            if ((int) Libc.Capture.BIND.invokeExact(cs, fd, sun, length) < 0) {
                 throw new NativeException("bind(AF_UNIX, " + path + ")", Libc.errno(cs), null);
             }
             return this;
@@ -63,7 +64,8 @@ public final class UnixDatagramSocket implements AutoCloseable {
             int length = address(sun, path);
             MemorySegment buffer = a.allocate(Math.max(1, data.length));
             MemorySegment.copy(data, 0, buffer, JAVA_BYTE, 0, data.length);
-            long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buffer, (long) data.length, Libc.MSG_NOSIGNAL, sun, length);
+            long sent = (long) Libc.Sockets.SENDTO.invokeExact(cs, fd, buffer, (long) data.length,
+                    Libc.MSG_NOSIGNAL, sun, length);
             if (sent < 0) {
                 throw new NativeException("sendto(AF_UNIX, " + path + ")", Libc.errno(cs), null);
             }
@@ -82,7 +84,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
             MemorySegment pollfd = a.allocate(8, 4);
             pollfd.set(JAVA_INT, 0, fd);
             pollfd.set(JAVA_SHORT, 4, Libc.POLLIN);
-            int ready = (int) Libc.POLL.invokeExact(cs, pollfd, 1L, timeoutMillis);
+            int ready = (int) Libc.Polling.POLL.invokeExact(cs, pollfd, 1L, timeoutMillis);
             if (ready < 0) {
                 throw new NativeException("poll(AF_UNIX)", Libc.errno(cs), null);
             }
@@ -90,7 +92,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
                 return null;
             }
             MemorySegment buffer = a.allocate(Math.max(1, maxLength));
-            long n = (long) Libc.RECVFROM.invokeExact(cs, fd, buffer, (long) maxLength, Libc.MSG_DONTWAIT,
+            long n = (long) Libc.Capture.RECVFROM.invokeExact(cs, fd, buffer, (long) maxLength, Libc.MSG_DONTWAIT,
                     MemorySegment.NULL, MemorySegment.NULL);
             if (n < 0) {
                 int errno = Libc.errno(cs);

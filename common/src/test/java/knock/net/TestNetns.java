@@ -1,105 +1,63 @@
 package knock.net;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet6Address;
+import java.lang.invoke.MethodHandle;
+import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.nio.ByteOrder;
+import java.util.List;
 
 /**
- * Test helpers that act inside a network namespace from this JVM: setns(2) moves only the calling OS thread, and
- * a socket stays in the namespace it was made in. Also a raw-socket ICMP/ICMPv6 echo sender with a chosen payload
- * length. Root only.
+ * The native calls only tests make, in one place and on {@link Libc}'s handles and errno capture: entering a
+ * network namespace (setns(2), which knock itself never does), putting crafted frames on a wire, and a TCP probe
+ * that queues ICMP errors. Everything else (ICMP echo over a raw socket, ...) is {@link NativeSocket}'s. Failures
+ * are {@link NativeException}s. Root only.
+ *
+ * <p>setns(2) moves only the calling OS thread, and a socket stays in the namespace it was made in: the fixture's
+ * {@code knock.testnet.NetnsThread} is the one thread per namespace that calls {@link #enter}.
  */
 public final class TestNetns {
 
+    /** poll(2) revents of {@link #pollOut}: an error is pending. */
+    public static final short POLLERR = Libc.POLLERR;
+    /** poll(2) revents of {@link #pollOut}: the connection is down. */
+    public static final short POLLHUP = Libc.POLLHUP;
+
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int O_RDONLY = 0;
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
-    private static final int SOCK_RAW = 3;
-    private static final int IPPROTO_ICMP = 1;
-    private static final int IPPROTO_ICMPV6 = 58;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int IPPROTO_IP = 0;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IP_RECVERR = 11;
+    private static final int IPV6_RECVERR = 25;
+
+    // Test-only calls: knock itself never changes namespace, so these are linked here, not in Libc.
+    private static final MethodHandle OPEN = Libc.errnoCall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SETNS = Libc.errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private TestNetns() {
     }
 
     /** Moves the calling thread into {@code /var/run/netns/NAME}; for a thread of its own, never a pool's. */
     public static void enter(String name) {
+        String path = "/var/run/netns/" + name;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.OPEN.invokeExact(cs, a.allocateFrom("/var/run/netns/" + name), O_RDONLY);
+            int fd = (int) OPEN.invokeExact(cs, a.allocateFrom(path), O_RDONLY | O_CLOEXEC, 0);
             if (fd < 0) {
-                throw new NativeException("open(/var/run/netns/" + name + ")", Libc.errno(cs), null);
+                throw new NativeException("open(" + path + ")", Libc.errno(cs), null);
             }
             try {
-                if ((int) Libc.SETNS.invokeExact(cs, fd, CLONE_NEWNET) < 0) {
-                    throw new NativeException("setns(" + name + ")", Libc.errno(cs), null);
-                }
-            } finally {
-                Libc.close(fd);
-            }
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
-    }
-
-    /** Runs {@code job} on a fresh platform thread inside namespace {@code name} and returns its result. */
-    public static <T> T call(String name, Callable<T> job) throws Exception {
-        try (ExecutorService e = executor(name)) {
-            return e.submit(job).get();
-        }
-    }
-
-    /** A single-thread executor whose thread lives in namespace {@code name}. */
-    public static ExecutorService executor(String name) {
-        return Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("netns-" + name).daemon()
-                .unstarted(() -> {
-                    enter(name);
-                    r.run();
-                }));
-    }
-
-    /**
-     * Sends one ICMP (or ICMPv6) echo request with {@code payload} bytes to {@code target} over a raw socket made in
-     * the calling thread's namespace. The kernel fills the ICMPv6 checksum; the ICMP one is computed here.
-     */
-    public static void sendEcho(InetAddress target, int payload) {
-        boolean v6 = target instanceof Inet6Address;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.SOCKET.invokeExact(cs, v6 ? AF_INET6 : AF_INET, SOCK_RAW,
-                    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
-            if (fd < 0) {
-                throw new NativeException("socket(SOCK_RAW)", Libc.errno(cs), null);
-            }
-            try {
-                byte[] msg = new byte[8 + payload];
-                msg[0] = (byte) (v6 ? 128 : 8);
-                msg[5] = 1; // identifier
-                msg[7] = 1; // sequence
-                if (!v6) {
-                    int sum = 0;
-                    for (int i = 0; i < msg.length; i += 2) {
-                        sum += ((msg[i] & 0xff) << 8) | (i + 1 < msg.length ? msg[i + 1] & 0xff : 0);
-                    }
-                    sum = (sum & 0xffff) + (sum >>> 16);
-                    sum += sum >>> 16;
-                    msg[2] = (byte) (~sum >>> 8);
-                    msg[3] = (byte) ~sum;
-                }
-                MemorySegment buf = a.allocateFrom(ValueLayout.JAVA_BYTE, msg);
-                MemorySegment addr = a.allocate(28, 8);
-                addr.set(ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
-                MemorySegment.copy(MemorySegment.ofArray(target.getAddress()), 0, addr, v6 ? 8 : 4,
-                        target.getAddress().length);
-                long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buf, (long) msg.length, 0, addr, v6 ? 28 : 16);
-                if (sent < 0) {
-                    throw new NativeException("sendto(SOCK_RAW)", Libc.errno(cs), null);
+                if ((int) SETNS.invokeExact(cs, fd, CLONE_NEWNET) < 0) {
+                    throw new NativeException("setns(" + path + ", CLONE_NEWNET)", Libc.errno(cs), null);
                 }
             } finally {
                 Libc.close(fd);
@@ -114,32 +72,32 @@ public final class TestNetns {
      * IP stack: how tests put crafted, fragmented or broken packets on the wire. In the calling thread's namespace.
      */
     public static void sendFrame(String dev, int ethertype, byte[] dstMac, byte[] packet) {
-        sendFrames(dev, ethertype, dstMac, java.util.List.of(packet));
+        sendFrames(dev, ethertype, dstMac, List.of(packet));
     }
 
     /**
      * As {@link #sendFrame} for many packets over one socket: closing a packet socket waits for an RCU grace
      * period (milliseconds), so a flood must not open one per packet.
      */
-    public static void sendFrames(String dev, int ethertype, byte[] dstMac, java.util.List<byte[]> packets) {
+    public static void sendFrames(String dev, int ethertype, byte[] dstMac, List<byte[]> packets) {
         int ifindex = PacketSocket.interfaceIndex(dev);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM, 0);
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 throw new NativeException("socket(AF_PACKET)", Libc.errno(cs), null);
             }
             try {
                 MemorySegment sll = a.allocate(20, 8);
                 sll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
-                sll.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2, (short) ethertype);
+                sll.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) ethertype);
                 sll.set(ValueLayout.JAVA_INT, 4, ifindex);
                 sll.set(ValueLayout.JAVA_BYTE, 11, (byte) dstMac.length);
                 MemorySegment.copy(MemorySegment.ofArray(dstMac), 0, sll, 12, dstMac.length);
                 MemorySegment buf = a.allocate(65536);
                 for (byte[] packet : packets) {
                     MemorySegment.copy(MemorySegment.ofArray(packet), 0, buf, 0, packet.length);
-                    long sent = (long) Libc.SENDTO.invokeExact(cs, fd, buf, (long) packet.length, 0, sll, 20);
+                    long sent = (long) Libc.Sockets.SENDTO.invokeExact(cs, fd, buf, (long) packet.length, 0, sll, 20);
                     if (sent < 0) {
                         throw new NativeException("sendto(AF_PACKET)", Libc.errno(cs), null);
                     }
@@ -150,5 +108,93 @@ public final class TestNetns {
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
+    }
+
+    /**
+     * Opens a non-blocking TCP socket that queues ICMP errors (IP_RECVERR / IPV6_RECVERR) and starts a connect to
+     * {@code destination}:{@code port}, in the calling thread's namespace; returns the descriptor. The error queue
+     * is why: an ICMP error that arrives while connect(2) still holds the socket lock (veth delivers the answer
+     * inside the sending call) is only a soft error, and the connect fails at the first SYN retransmit, a second
+     * later; queued, it makes poll(2) report POLLERR at once.
+     */
+    public static int startConnect(InetAddress destination, int port) {
+        boolean v4 = destination instanceof Inet4Address;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(a);
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, v4 ? Libc.AF_INET : Libc.AF_INET6,
+                    Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new NativeException("socket(SOCK_STREAM)", Libc.errno(cs), null);
+            }
+            try {
+                MemorySegment one = a.allocateFrom(JAVA_INT, 1);
+                int rc = (int) Libc.Sockets.SETSOCKOPT.invokeExact(cs, fd, v4 ? IPPROTO_IP : IPPROTO_IPV6,
+                        v4 ? IP_RECVERR : IPV6_RECVERR, one, 4);
+                if (rc < 0) {
+                    throw new NativeException("setsockopt(RECVERR)", Libc.errno(cs), null);
+                }
+                MemorySegment sockaddr = NativeSocket.sockaddr(a, destination, port);
+                rc = (int) Libc.Sockets.CONNECT.invokeExact(cs, fd, sockaddr, (int) sockaddr.byteSize());
+                // A refusal can be known before connect(2) returns; poll(2) then reports it at once.
+                int errno = Libc.errno(cs);
+                if (rc < 0 && errno != Errno.EINPROGRESS && errno != Errno.ECONNREFUSED) {
+                    throw new NativeException("connect", errno, null);
+                }
+                return fd;
+            } catch (Throwable t) {
+                Libc.close(fd);
+                throw t;
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} for {@code fd} to become writable or fail; returns the poll(2) revents, 0 on
+     * timeout. An interrupted poll is retried within the same deadline.
+     */
+    public static int pollOut(int fd, long millis) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(a);
+            MemorySegment pollfd = a.allocate(8, 4);
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            while (true) {
+                pollfd.set(JAVA_INT, 0, fd);
+                pollfd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLOUT);
+                pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+                int wait = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+                int rc = (int) Libc.Polling.POLL.invokeExact(cs, pollfd, 1L, wait);
+                if (rc >= 0) {
+                    return rc == 0 ? 0 : pollfd.get(ValueLayout.JAVA_SHORT, 6);
+                }
+                if (Libc.errno(cs) != Errno.EINTR || System.nanoTime() - deadline >= 0) {
+                    throw new NativeException("poll", Libc.errno(cs), null);
+                }
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** SO_ERROR of {@code fd}: the pending hard error, 0 if none. */
+    public static int socketError(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(a);
+            MemorySegment value = a.allocate(JAVA_INT);
+            MemorySegment length = a.allocateFrom(JAVA_INT, 4);
+            int rc = (int) Libc.Capture.GETSOCKOPT.invokeExact(cs, fd, Libc.SOL_SOCKET, Libc.SO_ERROR, value, length);
+            if (rc < 0) {
+                throw new NativeException("getsockopt(SO_ERROR)", Libc.errno(cs), null);
+            }
+            return value.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Closes a descriptor from {@link #startConnect}. */
+    public static void close(int fd) {
+        Libc.close(fd);
     }
 }

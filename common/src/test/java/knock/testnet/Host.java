@@ -19,6 +19,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.stream.Stream;
 
+import knock.net.NativeException;
+import knock.net.TestNetns;
+
 /**
  * One machine of the {@link TestNetwork}: a named network namespace with its addresses, and what a test does
  * there — run commands, load rules, read and write proc files, listen, probe, knock.
@@ -45,6 +48,7 @@ public final class Host {
     private final Requirements.Tools tools;
     private final NetnsThread thread;
     private final Deque<AutoCloseable> owned = new ConcurrentLinkedDeque<>();
+    private volatile Path procNet;
 
     Host(String name, String role, List<String> ipv4, List<String> ipv6, Requirements.Tools tools) {
         this.name = name;
@@ -212,6 +216,23 @@ public final class Host {
         return entries;
     }
 
+    /**
+     * The host's {@code /proc/net} as a path any thread of this JVM can use ({@code /proc/PID/task/TID/net} of
+     * the host's namespace thread), to point code under test at the host's files without running it on that
+     * thread: {@code new RecentList(host.procNet().resolve("xt_recent"), "ssh4")}. Valid until the network
+     * closes.
+     */
+    public Path procNet() {
+        Path procNet = this.procNet;
+        if (procNet == null) {
+            // /proc/thread-self is a link to "PID/task/TID", read on the namespace thread itself.
+            Path task = call(() -> Files.readSymbolicLink(Path.of("/proc/thread-self")));
+            procNet = Path.of("/proc").resolve(task).resolve("net");
+            this.procNet = procNet;
+        }
+        return procNet;
+    }
+
     private List<String> lists() {
         return call(() -> {
             Path dir = PROC_THREAD_NET.resolve("xt_recent");
@@ -273,26 +294,25 @@ public final class Host {
      *
      * <p>Done with a socket of our own through FFM, not NIO: it asks for ICMP errors to be queued
      * (IP_RECVERR), without which an ICMPv6 REJECT over veth reads as HIDDEN for the first second (see
-     * {@link Libc#startConnect}). So a short timeout (300 ms) tells HIDDEN from REJECTED reliably.
+     * {@link TestNetns#startConnect}). So a short timeout (300 ms) tells HIDDEN from REJECTED reliably.
      */
     public Reach tcp(String address, int port, Duration timeout) {
         InetAddress remote = Addresses.parse(address);
-        int family = Addresses.family(remote) == 4 ? Libc.AF_INET : Libc.AF_INET6;
-        int fd = call(() -> Libc.startConnect(family, remote.getAddress(), port));
+        int fd = call(() -> TestNetns.startConnect(remote, port));
         try {
-            int revents = Libc.pollOut(fd, timeout.toMillis());
+            int revents = TestNetns.pollOut(fd, timeout.toMillis());
             if (revents == 0) {
                 return Reach.HIDDEN;
             }
             // POLLERR: a hard error (RST, ICMP after the lock) or an ICMP error on the queue.
-            if ((revents & (Libc.POLLERR | Libc.POLLHUP)) != 0 || Libc.socketError(fd) != 0) {
+            if ((revents & (TestNetns.POLLERR | TestNetns.POLLHUP)) != 0 || TestNetns.socketError(fd) != 0) {
                 return Reach.REJECTED;
             }
             return Reach.OPEN;
-        } catch (IOException e) {
-            throw new UncheckedIOException(role + " -> " + address + " port " + port + ": " + e.getMessage(), e);
+        } catch (NativeException e) {
+            throw new IllegalStateException(role + " -> " + address + " port " + port + ": " + e.getMessage(), e);
         } finally {
-            Libc.close(fd);
+            TestNetns.close(fd);
         }
     }
 

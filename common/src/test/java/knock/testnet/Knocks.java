@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 
+import knock.net.Address;
+import knock.net.NativeSocket;
+
 /**
  * The three kinds of knock a host sends: a UDP datagram, a TCP SYN that is never completed, and an ICMP echo
  * request of a given size. Each socket is opened inside the host's namespace and closed at once.
@@ -41,17 +44,16 @@ final class Knocks {
     }
 
     static void icmp(Host host, InetAddress remote, int payloadLength) {
-        int family = Addresses.family(remote);
+        int family = Address.family(remote);
         int max = family == 4 ? 65507 : 65527;
         if (payloadLength < 0 || payloadLength > max) {
             throw new IllegalArgumentException("payloadLength: " + payloadLength + " (expected: 0-" + max + ")");
         }
         byte[] packet = IcmpEcho.request(family, payloadLength);
         host.call(() -> {
-            if (family == 4) {
-                Libc.sendRaw(Libc.AF_INET, Libc.IPPROTO_ICMP, packet, remote.getAddress());
-            } else {
-                Libc.sendRaw(Libc.AF_INET6, Libc.IPPROTO_ICMPV6, packet, remote.getAddress());
+            int protocol = family == 4 ? NativeSocket.IPPROTO_ICMP : NativeSocket.IPPROTO_ICMPV6;
+            try (NativeSocket raw = NativeSocket.open(NativeSocket.domain(remote), NativeSocket.SOCK_RAW, protocol)) {
+                raw.sendTo(packet, remote, 0);
             }
             return null;
         });

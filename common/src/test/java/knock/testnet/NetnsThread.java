@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import knock.net.TestNetns;
+
 /**
  * One platform thread that lives inside a named network namespace, so the JVM can open sockets and proc
  * files there without forking {@code ip netns exec} for each.
@@ -35,7 +37,7 @@ final class NetnsThread implements AutoCloseable {
                 .factory());
         try {
             call(() -> {
-                Libc.enterNetns("/var/run/netns/" + netns);
+                TestNetns.enter(netns);
                 return null;
             });
         } catch (RuntimeException | Error e) {

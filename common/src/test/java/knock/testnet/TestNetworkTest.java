@@ -165,6 +165,15 @@ class TestNetworkTest {
     }
 
     @Test
+    void procNetIsTheHostsFromAnyThread() throws IOException {
+        net.fw().loadRules(4, filter("-A INPUT -p udp --dport 7000 -m recent --set --name pn4"));
+        Path list = net.fw().procNet().resolve("xt_recent/pn4");
+        Files.writeString(list, "+" + CLIENT4);
+        assertEquals(List.of(CLIENT4), net.fw().readList("pn4"), "written from the test thread through procNet()");
+        assertFalse(Files.exists(Path.of("/proc/net/xt_recent/pn4")), "the JVM's own namespace has the list too");
+    }
+
+    @Test
     void aMissingListIsExplained() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.fw().readList("nosuch"));
         assertTrue(e.getMessage().contains("only while a loaded rule names it"), e.getMessage());

@@ -1,9 +1,9 @@
 package knock.client.proxy;
 
 import knock.client.ClientException;
-import knock.client.net.Errno;
-import knock.client.net.NativeException;
-import knock.client.net.NativeSocket;
+import knock.net.Errno;
+import knock.net.NativeException;
+import knock.net.NativeSocket;
 
 /**
  * Hands a connected socket to ssh over stdout, as {@code ProxyUseFdpass yes} expects: ssh gives the

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 import knock.client.ClientException;
 import knock.client.send.Target;
-import knock.client.net.Errno;
-import knock.client.net.NativeException;
-import knock.client.net.NativeSocket;
+import knock.net.Errno;
+import knock.net.NativeException;
+import knock.net.NativeSocket;
 
 /**
  * Polls a port until it accepts a TCP connection or a deadline passes. Each attempt waits at most
@@ -78,7 +78,7 @@ public final class PortWaiter {
             try {
                 socket.connect(address, port, t);
                 return socket;
-            } catch (IOException e) {
+            } catch (NativeException e) {
                 socket.close();
                 throw e;
             }
@@ -99,7 +99,7 @@ public final class PortWaiter {
                             + millis(System.nanoTime() - start) + " (attempt " + n + ")");
                 }
                 return connection;
-            } catch (IOException e) {
+            } catch (IOException | NativeException e) {
                 last = notYet(e);
             }
             long now = System.nanoTime();
@@ -120,7 +120,7 @@ public final class PortWaiter {
     }
 
     /** Why an attempt failed, if trying again may help; otherwise throws the failure. */
-    private String notYet(IOException e) {
+    private String notYet(Exception e) {
         if (e instanceof NativeException n) {
             return switch (n.errno()) {
                 case Errno.ETIMEDOUT -> "timed out";

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import knock.client.ClientException;
-import knock.client.net.Errno;
-import knock.client.net.NativeException;
-import knock.client.net.NativeSocket;
+import knock.net.Errno;
+import knock.net.NativeException;
+import knock.net.NativeSocket;
 
 /**
  * Sends ICMP echo requests (ICMPv6 towards an IPv6 target) over one socket opened for the whole sequence. It
@@ -60,7 +60,7 @@ final class IcmpKnock implements AutoCloseable {
         return ping ? "ping socket" : "raw socket";
     }
 
-    void send(InetAddress target, int payloadLength, int seq) throws NativeException {
+    void send(InetAddress target, int payloadLength, int seq) {
         socket.sendTo(IcmpPacket.echoRequest(ipv6, id, seq, payloadLength), target, 0);
     }
 

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import knock.client.ClientException;
-import knock.client.net.Errno;
-import knock.client.net.NativeException;
+import knock.net.Errno;
+import knock.net.NativeException;
 import knock.sequence.Protocol;
 import knock.sequence.Step;
 
@@ -65,7 +65,7 @@ public final class KnockSender {
                         }
                         default -> throw new AssertionError(step.protocol());
                     }
-                } catch (IOException e) {
+                } catch (IOException | NativeException e) {
                     throw failure(step, e);
                 }
                 if (verbose != null) {
@@ -79,7 +79,7 @@ public final class KnockSender {
         }
     }
 
-    private ClientException failure(Step step, IOException e) {
+    private ClientException failure(Step step, Exception e) {
         String to = step + " to " + Target.text(target);
         if (e instanceof NativeException n) {
             return switch (n.errno()) {

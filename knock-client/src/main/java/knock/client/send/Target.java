@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 
 import knock.client.ClientException;
 import knock.client.profile.AddressFamily;
+import knock.net.Address;
 
 /**
  * Where knocks go and where the guarded port is, each resolved once: every knock and the later connection use
@@ -75,39 +76,6 @@ public record Target(InetAddress host, InetAddress knock) {
 
     /** How messages show an address: dotted quad, or IPv6 with the longest run of zero groups as {@code ::}. */
     public static String text(InetAddress address) {
-        byte[] a = address.getAddress();
-        if (a.length == 4) {
-            return address.getHostAddress();
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return Address.format(address);
     }
 }

@@ -19,6 +19,7 @@ import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
 import knock.config.Setting;
 import knock.log.JournalLoggerFinder;
+import knock.net.Address;
 import knock.sequence.Protocol;
 import knock.server.capture.KnockCapture;
 import knock.server.capture.KnockQueue;
@@ -151,8 +152,8 @@ public final class Daemon implements AutoCloseable {
             armExpiry();
         }
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "knock src=" + Source.format(family, srcHi, srcLo) + " dst="
-                    + Source.format(family, dstHi, dstLo) + " " + (protocol == Protocol.ICMP ? "icmp/" + value
+            LOG.log(Level.DEBUG, "knock src=" + Address.format(family, srcHi, srcLo) + " dst="
+                    + Address.format(family, dstHi, dstLo) + " " + (protocol == Protocol.ICMP ? "icmp/" + value
                     : value + "/" + protocol.label()) + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
         }
     }

@@ -9,10 +9,10 @@ import java.util.Map;
 import knock.KnockException;
 import knock.config.SequenceConfig;
 import knock.config.Setting;
+import knock.net.Address;
 import knock.server.recent.RecentList;
 import knock.server.track.Break;
 import knock.server.track.Scan;
-import knock.server.track.Source;
 import knock.server.track.TrackEvents;
 
 /**
@@ -49,7 +49,7 @@ final class KernelLists implements TrackEvents {
     @Override
     public void advanced(SequenceConfig sequence, int family, long hi, long lo, int stepsTaken) {
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "step src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+            LOG.log(Level.DEBUG, "step src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " step=" + stepsTaken + "/" + sequence.sequence().length());
         }
     }
@@ -61,7 +61,7 @@ final class KernelLists implements TrackEvents {
         if (write(list, true, family, hi, lo)) {
             // From the last packet's receipt in user space to the kernel list holding the source.
             String latency = packetAt == 0 ? "" : " latency=" + (System.nanoTime() - packetAt) / 1000 + "us";
-            LOG.log(Level.INFO, "open src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+            LOG.log(Level.INFO, "open src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " list=" + list + " window=" + Setting.text(sequence.window()) + (refreshed ? " refreshed" : "")
                     + latency);
         }
@@ -75,7 +75,7 @@ final class KernelLists implements TrackEvents {
         }
         Level level = removed ? Level.INFO : Level.DEBUG;
         if (LOG.isLoggable(level)) {
-            LOG.log(level, "reset src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+            LOG.log(level, "reset src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " reason=" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
                     + (removed ? " action=removed list=" + sequence.list(family) : ""));
         }
@@ -89,7 +89,7 @@ final class KernelLists implements TrackEvents {
         }
         Level level = removed ? Level.WARNING : Level.DEBUG;
         if (LOG.isLoggable(level)) {
-            LOG.log(level, "scan src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+            LOG.log(level, "scan src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " kind=" + kind.label() + (removed ? " action=removed list=" + sequence.list(family) : ""));
         }
     }
@@ -99,7 +99,7 @@ final class KernelLists implements TrackEvents {
         counters.expiries++;
         String list = sequence.list(family);
         if (write(list, false, family, hi, lo)) {
-            LOG.log(Level.INFO, "expire src=" + Source.format(family, hi, lo) + " sequence=" + sequence.name()
+            LOG.log(Level.INFO, "expire src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " list=" + list + (early ? " early" : ""));
         }
     }
@@ -115,7 +115,7 @@ final class KernelLists implements TrackEvents {
             return true;
         } catch (KnockException e) {
             counters.listErrors++;
-            LOG.log(Level.ERROR, (add ? "add" : "remove") + " failed src=" + Source.format(family, hi, lo)
+            LOG.log(Level.ERROR, (add ? "add" : "remove") + " failed src=" + Address.format(family, hi, lo)
                     + " list=" + name + ": " + e.getMessage());
             return false;
         }

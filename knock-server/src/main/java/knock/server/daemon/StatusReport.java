@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
+import knock.net.Address;
 import knock.server.capture.KnockCapture;
 import knock.server.capture.KnockQueue;
 import knock.server.track.SequenceTracker;
-import knock.server.track.Source;
 
 /**
  * The text {@code knock-server status} prints: admitted sources per list with their time left, then the
@@ -38,7 +38,7 @@ final class StatusReport {
         }
         tracker.forEachListed((sequence, family, hi, lo, expiresAt) ->
                 byList.computeIfAbsent(sequence.list(family), k -> new ArrayList<>()).add(new Row(
-                        Source.format(family, hi, lo), sequence.name(),
+                        Address.format(family, hi, lo), sequence.name(),
                         Math.max(0, TimeUnit.NANOSECONDS.toSeconds(expiresAt - nowNanos + 999_999_999)))));
         StringBuilder out = new StringBuilder();
         out.append("knock-server: up ").append(TimeUnit.NANOSECONDS.toSeconds(nowNanos - startedNanos))

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import knock.net.Address;
 import knock.server.track.Source;
 
 /**
@@ -76,7 +77,7 @@ public final class RecentList {
 
     /** Adds the source, or refreshes its last-seen time if present: {@code +ADDR}. */
     public void add(int family, long hi, long lo) {
-        write("+" + Source.format(family, hi, lo));
+        write("+" + Address.format(family, hi, lo));
     }
 
     public void add(Source source) {
@@ -89,7 +90,7 @@ public final class RecentList {
 
     /** Removes the source; succeeds silently if it is absent: {@code -ADDR}. */
     public void remove(int family, long hi, long lo) {
-        write("-" + Source.format(family, hi, lo));
+        write("-" + Address.format(family, hi, lo));
     }
 
     public void remove(Source source) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
+import knock.net.Address;
 import knock.sequence.Step;
 
 /**
@@ -53,14 +54,14 @@ final class SequencePlan {
         List<InetAddress> v4 = config.knockAddresses(4);
         knock4 = new long[v4.size()];
         for (int i = 0; i < knock4.length; i++) {
-            knock4[i] = Source.lo(v4.get(i));
+            knock4[i] = Address.lo(v4.get(i));
         }
         List<InetAddress> v6 = config.knockAddresses(6);
         knock6Hi = new long[v6.size()];
         knock6Lo = new long[v6.size()];
         for (int i = 0; i < knock6Hi.length; i++) {
-            knock6Hi[i] = Source.hi(v6.get(i));
-            knock6Lo[i] = Source.lo(v6.get(i));
+            knock6Hi[i] = Address.hi(v6.get(i));
+            knock6Lo[i] = Address.lo(v6.get(i));
         }
     }
 

@@ -1,14 +1,13 @@
 package knock.server.track;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+
+import knock.net.Address;
 
 /**
  * A source address as the tracker keys it: IPv4 in the low 32 bits of {@code lo} with {@code hi} 0, IPv6 as two
- * big-endian longs. The record is for the cold paths (logs, list files, tests); the per-packet path passes the
- * three primitives. Text is written so the kernel reads it in the right family: IPv4 dotted, IPv6 always with
- * ':' (RFC 5952 form), never an IPv4 address in IPv4-mapped IPv6 form (xt_recent.c parses any ':' as IPv6).
+ * big-endian longs ({@link Address}'s primitives). The record is for the cold paths (logs, list files, tests);
+ * the per-packet path passes the three primitives and prints them with {@link Address#format(int, long, long)}.
  */
 public record Source(int family, long hi, long lo) {
 
@@ -27,51 +26,7 @@ public record Source(int family, long hi, long lo) {
     }
 
     public static Source of(InetAddress address) {
-        return new Source(family(address), hi(address), lo(address));
-    }
-
-    public static int family(InetAddress address) {
-        return address instanceof Inet4Address ? 4 : 6;
-    }
-
-    /** The high 64 bits of an IPv6 address; 0 for IPv4. */
-    public static long hi(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 4 ? 0 : bytes(b, 0);
-    }
-
-    /** The low 64 bits of an IPv6 address, or the IPv4 address in the low 32 bits. */
-    public static long lo(InetAddress address) {
-        byte[] b = address.getAddress();
-        return b.length == 4 ? Integer.toUnsignedLong((int) (bytes(b, 0) >>> 32)) : bytes(b, 8);
-    }
-
-    private static long bytes(byte[] b, int from) {
-        long v = 0;
-        for (int i = from; i < Math.min(b.length, from + 8); i++) {
-            v = v << 8 | (b[i] & 0xff);
-        }
-        return b.length - from < 8 ? v << 32 : v;
-    }
-
-    public InetAddress toInetAddress() {
-        byte[] b = new byte[family == 4 ? 4 : 16];
-        if (family == 4) {
-            for (int i = 0; i < 4; i++) {
-                b[i] = (byte) (lo >>> (24 - 8 * i));
-            }
-        } else {
-            for (int i = 0; i < 8; i++) {
-                b[i] = (byte) (hi >>> (56 - 8 * i));
-                b[8 + i] = (byte) (lo >>> (56 - 8 * i));
-            }
-        }
-        try {
-            // For 16 bytes of an IPv4-mapped address this gives an Inet4Address: fine for display only.
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return new Source(Address.family(address), Address.hi(address), Address.lo(address));
     }
 
     /**
@@ -80,117 +35,16 @@ public record Source(int family, long hi, long lo) {
      * @throws IllegalArgumentException naming the text
      */
     public static Source parse(String text) {
-        if (text.indexOf(':') < 0) {
-            return ipv4(parse4(text));
-        }
-        return parse6(text);
+        return of(Address.parse(text));
     }
 
-    private static int parse4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            throw bad(text);
-        }
-        int v = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw bad(text);
-            }
-            int octet = Integer.parseInt(p);
-            if (octet > 255) {
-                throw bad(text);
-            }
-            v = v << 8 | octet;
-        }
-        return v;
-    }
-
-    private static Source parse6(String text) {
-        int gap = text.indexOf("::");
-        if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
-            throw bad(text);
-        }
-        int[] head = groups(gap < 0 ? text : text.substring(0, gap), text);
-        int[] tail = gap < 0 ? new int[0] : groups(text.substring(gap + 2), text);
-        if (gap < 0 ? head.length != 8 : head.length + tail.length > 7) {
-            throw bad(text);
-        }
-        int[] g = new int[8];
-        System.arraycopy(head, 0, g, 0, head.length);
-        System.arraycopy(tail, 0, g, 8 - tail.length, tail.length);
-        long hi = 0;
-        long lo = 0;
-        for (int i = 0; i < 4; i++) {
-            hi = hi << 16 | g[i];
-            lo = lo << 16 | g[4 + i];
-        }
-        return new Source(6, hi, lo);
-    }
-
-    private static int[] groups(String part, String whole) {
-        if (part.isEmpty()) {
-            return new int[0];
-        }
-        String[] words = part.split(":", -1);
-        int[] g = new int[words.length];
-        for (int i = 0; i < words.length; i++) {
-            String w = words[i];
-            if (w.isEmpty() || w.length() > 4) {
-                throw bad(whole);
-            }
-            try {
-                g[i] = Integer.parseInt(w, 16);
-            } catch (NumberFormatException e) {
-                throw bad(whole);
-            }
-        }
-        return g;
-    }
-
-    private static IllegalArgumentException bad(String text) {
-        return new IllegalArgumentException("address '" + text + "' (expected: an IPv4 or IPv6 literal)");
+    public InetAddress toInetAddress() {
+        return Address.toInetAddress(family, hi, lo);
     }
 
     /** The text the kernel and log lines take: dotted IPv4, RFC 5952 IPv6 ({@code fd6b:6e6f:636b::2}). */
-    public static String format(int family, long hi, long lo) {
-        if (family == 4) {
-            return (lo >>> 24 & 0xff) + "." + (lo >>> 16 & 0xff) + "." + (lo >>> 8 & 0xff) + "." + (lo & 0xff);
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 4; i++) {
-            g[i] = (int) (hi >>> (48 - 16 * i)) & 0xffff;
-            g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xffff;
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
-    }
-
     @Override
     public String toString() {
-        return format(family, hi, lo);
+        return Address.format(family, hi, lo);
     }
 }

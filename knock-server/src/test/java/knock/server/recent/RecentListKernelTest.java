@@ -2,70 +2,51 @@ package knock.server.recent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import knock.server.track.Source;
+import knock.testnet.NetnsTest;
+import knock.testnet.TestNetwork;
 
 /**
- * RecentList against the real xt_recent in a throwaway network namespace. The lists are reached through
- * {@code /proc/PID/net/xt_recent} of a process sleeping in the namespace, so this JVM never leaves its own.
+ * RecentList against the real xt_recent, in the fw namespace of the shared {@link TestNetwork}. The lists are
+ * reached through {@code Host.procNet()}, the {@code /proc/PID/task/TID/net} of the fixture's thread in that
+ * namespace, so the test thread never leaves its own.
  *
  * <pre>
- *   [ knock-track-PID ]  lists kt4 (iptables), kt6 (ip6tables); no interfaces needed
+ *   [ fw ]  lists kt4 (iptables), kt6 (ip6tables); no traffic needed
  * </pre>
  */
-@Tag("netns")
+@NetnsTest
 class RecentListKernelTest {
 
-    static final String NS = "knock-track-" + ProcessHandle.current().pid();
-    static Process holder;
+    static TestNetwork net;
     static Path dir;
 
     @BeforeAll
-    static void namespace() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean ci = "true".equals(System.getenv("CI"));
-        if (!root && ci) {
-            throw new IllegalStateException("netns tests need root (CI=true: failing, not skipping)");
-        }
-        assumeTrue(root, "needs root for network namespaces");
-        run("ip", "netns", "del", NS);
-        assertEquals(0, run("ip", "netns", "add", NS), "ip netns add " + NS);
-        assertEquals(0, run("ip", "netns", "exec", NS, "iptables", "-A", "INPUT", "-m", "recent", "--rcheck",
-                "--name", "kt4", "--rsource", "-j", "ACCEPT"), "iptables rule naming kt4");
-        assertEquals(0, run("ip", "netns", "exec", NS, "ip6tables", "-A", "INPUT", "-m", "recent", "--rcheck",
-                "--name", "kt6", "--rsource", "-j", "ACCEPT"), "ip6tables rule naming kt6");
-        holder = new ProcessBuilder("ip", "netns", "exec", NS, "sleep", "300").start();
-        dir = Path.of("/proc", Long.toString(holder.pid()), "net", "xt_recent");
-        for (int i = 0; i < 100 && !Files.exists(dir.resolve("kt6")); i++) {
-            Thread.sleep(20);
-        }
+    static void namespace() {
+        net = TestNetwork.create();
+        net.fw().loadRules(4, naming("kt4"));
+        net.fw().loadRules(6, naming("kt6"));
+        dir = net.fw().procNet().resolve("xt_recent");
+    }
+
+    /** A filter table whose one rule names {@code list}: xt_recent keeps a list only while a rule names it. */
+    private static String naming(String list) {
+        return "*filter\n-A INPUT -m recent --rcheck --name " + list + " --rsource -j ACCEPT\nCOMMIT\n";
     }
 
     @AfterAll
-    static void cleanup() throws Exception {
-        if (holder != null) {
-            holder.destroy();
-            holder.waitFor(5, TimeUnit.SECONDS);
+    static void cleanup() {
+        if (net != null) {
+            net.close();
         }
-        run("ip", "netns", "del", NS);
-    }
-
-    static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
     @Test

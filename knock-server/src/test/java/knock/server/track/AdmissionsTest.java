@@ -10,11 +10,13 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import knock.net.Address;
+
 class AdmissionsTest {
 
     final List<String> out = new ArrayList<>();
     final Admissions.Unlisted sink = (family, hi, lo, sequence, early) ->
-            out.add((early ? "early " : "") + Source.format(family, hi, lo) + "/" + sequence);
+            out.add((early ? "early " : "") + Address.format(family, hi, lo) + "/" + sequence);
 
     @Test
     void windowsEndInDeadlineOrder() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import knock.config.SequenceConfig;
+import knock.net.Address;
 
 /** Records every event as one line, e.g. {@code admitted ssh4 198.18.0.2} or {@code scan ssh4 198.18.0.2 adjacent}. */
 final class RecordingEvents implements TrackEvents {
@@ -15,30 +16,30 @@ final class RecordingEvents implements TrackEvents {
     @Override
     public void advanced(SequenceConfig sequence, int family, long hi, long lo, int stepsTaken) {
         if (recordSteps) {
-            lines.add("step " + sequence.list(family) + " " + Source.format(family, hi, lo) + " " + stepsTaken);
+            lines.add("step " + sequence.list(family) + " " + Address.format(family, hi, lo) + " " + stepsTaken);
         }
     }
 
     @Override
     public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed) {
-        lines.add((refreshed ? "refreshed " : "admitted ") + sequence.list(family) + " " + Source.format(family, hi, lo));
+        lines.add((refreshed ? "refreshed " : "admitted ") + sequence.list(family) + " " + Address.format(family, hi, lo));
     }
 
     @Override
     public void broken(SequenceConfig sequence, int family, long hi, long lo, Break reason, boolean removed) {
-        lines.add("break " + sequence.list(family) + " " + Source.format(family, hi, lo) + " "
+        lines.add("break " + sequence.list(family) + " " + Address.format(family, hi, lo) + " "
                 + reason.name().toLowerCase() + (removed ? " removed" : ""));
     }
 
     @Override
     public void scanned(SequenceConfig sequence, int family, long hi, long lo, Scan kind, boolean removed) {
-        lines.add("scan " + sequence.list(family) + " " + Source.format(family, hi, lo) + " " + kind.label()
+        lines.add("scan " + sequence.list(family) + " " + Address.format(family, hi, lo) + " " + kind.label()
                 + (removed ? " removed" : ""));
     }
 
     @Override
     public void expired(SequenceConfig sequence, int family, long hi, long lo, boolean early) {
-        lines.add((early ? "dropped " : "expired ") + sequence.list(family) + " " + Source.format(family, hi, lo));
+        lines.add((early ? "dropped " : "expired ") + sequence.list(family) + " " + Address.format(family, hi, lo));
     }
 
     /** The lines since the last call. */

@@ -1,4 +1,4 @@
-package knock.client.net;
+package knock.net;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -15,22 +15,20 @@ import java.time.Duration;
  * A socket made by {@code socket(2)} through FFM, for what the JDK cannot open: ICMP raw and ping sockets, and a
  * TCP socket whose descriptor is handed to another process. Owns its descriptor; {@link #close} is idempotent.
  * Not thread-safe.
+ *
+ * <p>Public for the client's ICMP knock and {@code --fdpass}. Every failure is a {@link NativeException} naming
+ * the call ({@code socket}, {@code sendto}, {@code connect}, {@code sendmsg}) and errno; the caller adds the fix.
+ * Struct layouts ({@code sockaddr_in6}, {@code msghdr}, {@code cmsghdr}) are those of 64-bit Linux.
  */
 public final class NativeSocket implements AutoCloseable {
 
-    public static final int AF_INET = 2;
-    public static final int AF_INET6 = 10;
-    public static final int SOCK_STREAM = 1;
-    public static final int SOCK_DGRAM = 2;
-    public static final int SOCK_RAW = 3;
-    public static final int IPPROTO_ICMP = 1;
-    public static final int IPPROTO_ICMPV6 = 58;
-
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_SNDTIMEO = 21;
-    private static final int SCM_RIGHTS = 1;
-    private static final int MSG_NOSIGNAL = 0x4000;
+    public static final int AF_INET = Libc.AF_INET;
+    public static final int AF_INET6 = Libc.AF_INET6;
+    public static final int SOCK_STREAM = Libc.SOCK_STREAM;
+    public static final int SOCK_DGRAM = Libc.SOCK_DGRAM;
+    public static final int SOCK_RAW = Libc.SOCK_RAW;
+    public static final int IPPROTO_ICMP = Libc.IPPROTO_ICMP;
+    public static final int IPPROTO_ICMPV6 = Libc.IPPROTO_ICMPV6;
 
     private int fd;
 
@@ -44,18 +42,16 @@ public final class NativeSocket implements AutoCloseable {
      * @throws NativeException e.g. {@code socket: EPERM} for a raw socket without CAP_NET_RAW, or
      *                         {@code socket: EACCES} for a ping socket outside {@code ping_group_range}
      */
-    public static NativeSocket open(int domain, int type, int protocol) throws NativeException {
+    public static NativeSocket open(int domain, int type, int protocol) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libc.state(arena);
-            int fd = (int) Libc.SOCKET.invokeExact(state, domain, type | SOCK_CLOEXEC, protocol);
+            MemorySegment state = Libc.newCallState(arena);
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(state, domain, type | Libc.SOCK_CLOEXEC, protocol);
             if (fd < 0) {
-                throw Libc.failure("socket", state);
+                throw new NativeException("socket", Libc.errno(state), null);
             }
             return new NativeSocket(fd);
-        } catch (NativeException e) {
-            throw e;
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -69,25 +65,24 @@ public final class NativeSocket implements AutoCloseable {
     }
 
     /** Sends one datagram (or raw packet) to {@code address}; {@code port} is 0 for ICMP. */
-    public void sendTo(byte[] data, InetAddress address, int port) throws NativeException {
+    public void sendTo(byte[] data, InetAddress address, int port) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(Math.max(1, data.length));
             MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
             MemorySegment to = sockaddr(arena, address, port);
-            MemorySegment state = Libc.state(arena);
+            MemorySegment state = Libc.newCallState(arena);
             for (int tries = 0; ; tries++) {
-                long n = (long) Libc.SENDTO.invokeExact(state, fd, buf, (long) data.length, MSG_NOSIGNAL, to, (int) to.byteSize());
+                long n = (long) Libc.Sockets.SENDTO.invokeExact(state, fd, buf, (long) data.length, Libc.MSG_NOSIGNAL, to,
+                        (int) to.byteSize());
                 if (n >= 0) {
                     return;
                 }
                 if (Libc.errno(state) != Errno.EINTR || tries == 3) {
-                    throw Libc.failure("sendto", state);
+                    throw new NativeException("sendto", Libc.errno(state), null);
                 }
             }
-        } catch (NativeException e) {
-            throw e;
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -97,22 +92,20 @@ public final class NativeSocket implements AutoCloseable {
      *
      * @throws NativeException {@code connect: ETIMEDOUT} when the timeout passed, or the kernel's refusal
      */
-    public void connect(InetAddress address, int port, Duration timeout) throws NativeException {
+    public void connect(InetAddress address, int port, Duration timeout) {
         try (Arena arena = Arena.ofConfined()) {
             sendTimeout(arena, timeout);
             MemorySegment to = sockaddr(arena, address, port);
-            MemorySegment state = Libc.state(arena);
-            int r = (int) Libc.CONNECT.invokeExact(state, fd, to, (int) to.byteSize());
+            MemorySegment state = Libc.newCallState(arena);
+            int r = (int) Libc.Sockets.CONNECT.invokeExact(state, fd, to, (int) to.byteSize());
             if (r < 0) {
                 int errno = Libc.errno(state);
                 // inet_stream_connect: a blocking connect cut short by SO_SNDTIMEO reports EINPROGRESS
-                throw Libc.failure("connect", errno == Errno.EINPROGRESS ? Errno.ETIMEDOUT : errno);
+                throw new NativeException("connect", errno == Errno.EINPROGRESS ? Errno.ETIMEDOUT : errno, null);
             }
             sendTimeout(arena, Duration.ZERO);
-        } catch (NativeException e) {
-            throw e;
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -120,7 +113,7 @@ public final class NativeSocket implements AutoCloseable {
      * Sends descriptor {@code fd} over the Unix socket {@code via} with {@code SCM_RIGHTS}, along with the one
      * byte of data a stream socket needs to carry ancillary data (what OpenSSH's {@code mm_send_fd} sends).
      */
-    public static void sendDescriptor(int via, int fd) throws NativeException {
+    public static void sendDescriptor(int via, int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(1);
             MemorySegment iov = arena.allocate(16, 8);
@@ -129,8 +122,8 @@ public final class NativeSocket implements AutoCloseable {
             // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } + int, padded: CMSG_SPACE(4) = 24
             MemorySegment control = arena.allocate(24, 8);
             control.set(JAVA_LONG, 0, 16L + 4L);
-            control.set(JAVA_INT, 8, SOL_SOCKET);
-            control.set(JAVA_INT, 12, SCM_RIGHTS);
+            control.set(JAVA_INT, 8, Libc.SOL_SOCKET);
+            control.set(JAVA_INT, 12, Libc.SCM_RIGHTS);
             control.set(JAVA_INT, 16, fd);
             // struct msghdr { name, namelen(+pad), iov, iovlen, control, controllen, flags(+pad) } = 56 bytes
             MemorySegment msg = arena.allocate(56, 8);
@@ -138,20 +131,18 @@ public final class NativeSocket implements AutoCloseable {
             msg.set(JAVA_LONG, 24, 1L);
             msg.set(JAVA_LONG, 32, control.address());
             msg.set(JAVA_LONG, 40, control.byteSize());
-            MemorySegment state = Libc.state(arena);
+            MemorySegment state = Libc.newCallState(arena);
             for (int tries = 0; ; tries++) {
-                long n = (long) Libc.SENDMSG.invokeExact(state, via, msg, MSG_NOSIGNAL);
+                long n = (long) Libc.Sockets.SENDMSG.invokeExact(state, via, msg, Libc.MSG_NOSIGNAL);
                 if (n >= 0) {
                     return;
                 }
                 if (Libc.errno(state) != Errno.EINTR || tries == 3) {
-                    throw Libc.failure("sendmsg", state);
+                    throw new NativeException("sendmsg", Libc.errno(state), null);
                 }
             }
-        } catch (NativeException e) {
-            throw e;
         } catch (Throwable t) {
-            throw new AssertionError(t);
+            throw Libc.rethrow(t);
         }
     }
 
@@ -171,10 +162,10 @@ public final class NativeSocket implements AutoCloseable {
         }
         tv.set(JAVA_LONG, 0, micros / 1_000_000);
         tv.set(JAVA_LONG, 8, micros % 1_000_000);
-        MemorySegment state = Libc.state(arena);
-        int r = (int) Libc.SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_SNDTIMEO, tv, 16);
+        MemorySegment state = Libc.newCallState(arena);
+        int r = (int) Libc.Sockets.SETSOCKOPT.invokeExact(state, fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, tv, 16);
         if (r < 0) {
-            throw Libc.failure("setsockopt(SO_SNDTIMEO)", state);
+            throw new NativeException("setsockopt(SO_SNDTIMEO)", Libc.errno(state), null);
         }
     }
 
