@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import knock.client.ClientException;
 import knock.net.Errno;
+import knock.packet.IcmpEcho;
 import knock.net.NativeException;
 import knock.net.NativeSocket;
 
@@ -61,7 +62,7 @@ final class IcmpKnock implements AutoCloseable {
     }
 
     void send(InetAddress target, int payloadLength, int seq) {
-        socket.sendTo(IcmpPacket.echoRequest(ipv6, id, seq, payloadLength), target, 0);
+        socket.sendTo(IcmpEcho.echoRequest(ipv6, id, seq, payloadLength), target, 0);
     }
 
     @Override
