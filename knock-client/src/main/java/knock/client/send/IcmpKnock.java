@@ -8,9 +8,9 @@ import java.nio.file.Path;
 
 import knock.client.ClientException;
 import knock.net.Errno;
-import knock.packet.IcmpEcho;
 import knock.net.NativeException;
 import knock.net.NativeSocket;
+import knock.packet.IcmpEcho;
 
 /**
  * Sends ICMP echo requests (ICMPv6 towards an IPv6 target) over one socket opened for the whole sequence. It
