@@ -7,15 +7,19 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import knock.net.Address;
 import knock.net.NativeSocket;
+import knock.packet.IcmpEcho;
 
 /**
  * The three kinds of knock a host sends: a UDP datagram, a TCP SYN that is never completed, and an ICMP echo
  * request of a given size. Each socket is opened inside the host's namespace and closed at once.
  */
 final class Knocks {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
     private Knocks() {
     }
 
@@ -49,7 +53,8 @@ final class Knocks {
         if (payloadLength < 0 || payloadLength > max) {
             throw new IllegalArgumentException("payloadLength: " + payloadLength + " (expected: 0-" + max + ")");
         }
-        byte[] packet = IcmpEcho.request(family, payloadLength);
+        byte[] packet = IcmpEcho.echoRequest(family == 6, (int) ProcessHandle.current().pid(), SEQUENCE.incrementAndGet(),
+                payloadLength);
         host.call(() -> {
             int protocol = family == 4 ? NativeSocket.IPPROTO_ICMP : NativeSocket.IPPROTO_ICMPV6;
             try (NativeSocket raw = NativeSocket.open(NativeSocket.domain(remote), NativeSocket.SOCK_RAW, protocol)) {

@@ -10,6 +10,7 @@ import knock.client.ClientException;
 import knock.net.Errno;
 import knock.net.NativeException;
 import knock.net.NativeSocket;
+import knock.packet.IcmpEcho;
 
 /**
  * Sends ICMP echo requests (ICMPv6 towards an IPv6 target) over one socket opened for the whole sequence. It
@@ -61,7 +62,7 @@ final class IcmpKnock implements AutoCloseable {
     }
 
     void send(InetAddress target, int payloadLength, int seq) {
-        socket.sendTo(IcmpPacket.echoRequest(ipv6, id, seq, payloadLength), target, 0);
+        socket.sendTo(IcmpEcho.echoRequest(ipv6, id, seq, payloadLength), target, 0);
     }
 
     @Override

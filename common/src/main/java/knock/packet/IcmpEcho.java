@@ -1,7 +1,8 @@
-package knock.client.send;
+package knock.packet;
 
 /**
- * Builds ICMP echo requests: type 8 for IPv4, type 128 for ICMPv6, then code 0, checksum, identifier, sequence
+ * Builds ICMP echo requests, for the client's ICMP knocks and the tests' (raw and ping sockets take the ICMP
+ * header and data, no IP header): type 8 for IPv4, type 128 for ICMPv6, then code 0, checksum, identifier, sequence
  * and {@code payloadLength} bytes of payload (the length is what the server matches an ICMP step by).
  *
  * <p>The IPv4 checksum is computed here (a raw IPv4 socket sends what it is given). The ICMPv6 checksum covers
@@ -9,16 +10,16 @@ package knock.client.send;
  * ICMPv6 sockets (RFC 3542 3.1) and on ping sockets; it is left zero. On a ping socket the kernel also
  * replaces the identifier.
  */
-final class IcmpPacket {
+public final class IcmpEcho {
 
-    static final int HEADER = 8;
-    static final int ECHO_REQUEST_V4 = 8;
-    static final int ECHO_REQUEST_V6 = 128;
+    public static final int HEADER = 8;
+    public static final int ECHO_REQUEST_V4 = 8;
+    public static final int ECHO_REQUEST_V6 = 128;
 
-    private IcmpPacket() {
+    private IcmpEcho() {
     }
 
-    static byte[] echoRequest(boolean ipv6, int id, int seq, int payloadLength) {
+    public static byte[] echoRequest(boolean ipv6, int id, int seq, int payloadLength) {
         byte[] p = new byte[HEADER + payloadLength];
         p[0] = (byte) (ipv6 ? ECHO_REQUEST_V6 : ECHO_REQUEST_V4);
         p[4] = (byte) (id >>> 8);
@@ -37,7 +38,7 @@ final class IcmpPacket {
     }
 
     /** The Internet checksum (RFC 1071) of {@code data}: ones' complement of the ones' complement sum. */
-    static int checksum(byte[] data) {
+    public static int checksum(byte[] data) {
         long sum = 0;
         int i = 0;
         for (; i + 1 < data.length; i += 2) {
