@@ -21,17 +21,20 @@ import knock.net.NativeException;
 import knock.net.NativeSocket;
 
 /**
- * Polls a port until it accepts a TCP connection or a deadline passes. Each attempt waits at most
- * {@link #ATTEMPT} (a dropped SYN is only resent after 1 s anyway), and attempts start at least
- * {@link #PAUSE} apart, so a port that rejects at once is not hammered. A daemon-mode firewall opens the port a
- * moment after the last knock, which is why even a plain connect goes through here.
+ * Polls a port until it accepts a TCP connection or a deadline passes. A daemon-mode firewall opens the port a
+ * moment (about a millisecond) after the last knock, so the first SYN is often dropped, and the kernel would
+ * resend it only after a second: attempts therefore start short ({@link #FIRST_ATTEMPT}) and double up to
+ * {@link #ATTEMPT}, each with a fresh SYN, which also suits slow paths. Attempts start at least {@link #PAUSE}
+ * apart, so a port that rejects at once is not hammered. Even a plain connect goes through here.
  */
 public final class PortWaiter {
 
+    /** The first connect attempt's timeout; each next one doubles it, up to {@link #ATTEMPT}. */
+    static final Duration FIRST_ATTEMPT = Duration.ofMillis(100);
     /** The longest single connect attempt. */
     static final Duration ATTEMPT = Duration.ofSeconds(1);
     /** The least time between the starts of two attempts. */
-    static final Duration PAUSE = Duration.ofMillis(200);
+    static final Duration PAUSE = Duration.ofMillis(100);
 
     /** One connect attempt; returns the connection, or {@code null} with {@link #reason} set for "not yet". */
     interface Attempt<T> {
@@ -89,11 +92,12 @@ public final class PortWaiter {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         String last = "no attempt";
-        for (int n = 1; ; n++) {
+        long attemptNanos = FIRST_ATTEMPT.toNanos();
+        for (int n = 1; ; n++, attemptNanos = Math.min(attemptNanos * 2, ATTEMPT.toNanos())) {
             long begun = System.nanoTime();
             long left = deadline - begun;
             try {
-                T connection = attempt.connect(Duration.ofNanos(Math.max(1_000_000, Math.min(left, ATTEMPT.toNanos()))));
+                T connection = attempt.connect(Duration.ofNanos(Math.max(1_000_000, Math.min(left, attemptNanos))));
                 if (verbose != null) {
                     verbose.accept("port " + port + " on " + Target.text(address) + " open after "
                             + millis(System.nanoTime() - start) + " (attempt " + n + ")");
