@@ -57,7 +57,8 @@ public final class Daemon implements AutoCloseable {
 
     private ServerConfig config;
     private SequenceTracker tracker;
-    private KnockCapture capture;
+    // Replaced on the loop by a reload; read by close() on the shutdown-hook thread.
+    private volatile KnockCapture capture;
     private ControlServer control;
     private ScheduledFuture<?> expiryTimer;
     private int adopted;
