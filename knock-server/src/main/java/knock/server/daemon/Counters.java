@@ -6,6 +6,8 @@ package knock.server.daemon;
  */
 final class Counters {
     long knocks;
+    /** Packets seen on the wire that the box only forwards: not addressed to any of its addresses. */
+    long notLocal;
     long admits;
     long resets;
     long scans;

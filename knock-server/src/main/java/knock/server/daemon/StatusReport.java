@@ -60,6 +60,7 @@ final class StatusReport {
                 .append(" evictions=").append(tracker.evictions())
                 .append(" list-errors=").append(counters.listErrors).append('\n');
         out.append("capture: packets=").append(capture.packets())
+                .append(" not-local=").append(counters.notLocal)
                 .append(" malformed=").append(capture.malformed())
                 .append(" fragments=").append(capture.fragments())
                 .append(" queue-dropped=").append(queue.dropped()).append('\n');

@@ -1,11 +1,13 @@
 package knock.server.daemon;
 
+import static knock.packet.TestPackets.*;
 import static knock.testnet.TestNetwork.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import knock.testnet.Connection;
 import knock.testnet.ExecResult;
@@ -117,6 +119,25 @@ class DaemonTest extends DaemonTestBase {
         client.knockTcpSyn(SSH4, 7000);
         assertLeaves(CLIENT4, "after the knock port was hit on fw's other address");
         assertHidden(client, 4, "after the knock port was hit on fw's other address");
+    }
+
+    @Test
+    void trafficTheBoxOnlyForwardsIsNotTakenForAScan() {
+        DaemonUnderTest daemon = daemon(sequence("hold-off = 0\n"));
+        knock(client, 4);
+        assertOpens(client, 4, "after the knock");
+        // Frames to fw's MAC for an address fw does not have: what a gateway forwards for its LAN.
+        String elsewhere = "198.18.0.50";
+        sendFrames(client, fwMac(), List.of(
+                ipv4(CLIENT4, elsewhere, TCP, tcp(7001, SYN)),
+                ipv4(CLIENT4, elsewhere, TCP, tcp(7000, SYN)),
+                ipv4(CLIENT4, elsewhere, UDP, udp(8001, 4))), List.of());
+        assertTrue(eventually(SETTLE, () -> daemon.status().stdout().contains("not-local=3")),
+                "the forwarded packets were not told apart:\n" + daemon.status().stdout());
+        assertTrue(listed("ssh4", CLIENT4), "forwarded traffic removed the client:\n" + daemon.output());
+        assertEquals(Reach.OPEN, ssh(client, 4), "forwarded traffic hid the port");
+        client.knockTcpSyn(KNOCK4, 7001);
+        assertLeaves(CLIENT4, "after a hit on 7001 of the box itself");
     }
 
     @Test

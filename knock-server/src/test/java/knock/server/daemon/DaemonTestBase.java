@@ -4,9 +4,13 @@ import static knock.testnet.TestNetwork.eventually;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
 
 import knock.config.ServerConfigReader;
+import knock.net.TestNetns;
 import knock.server.GuardedPortTest;
+import knock.testnet.Host;
 import knock.server.rules.Mode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * daemon-mode ruleset, the real daemon in fw, knocks and probes.
  */
 abstract class DaemonTestBase extends GuardedPortTest {
+
+    static final int ETH_P_IP = 0x0800;
+    static final int ETH_P_IPV6 = 0x86dd;
 
     static String sequence(String extra) {
         return """
@@ -50,6 +57,21 @@ abstract class DaemonTestBase extends GuardedPortTest {
     }
 
     /** The daemon acts a few microseconds after the packet: wait for the list, then probe. */
+    /** fw's MAC, for frames put on the wire by hand. */
+    byte[] fwMac() {
+        String mac = fw.exec("cat", "/sys/class/net/eth0/address").orThrow().stdout().strip();
+        return HexFormat.ofDelimiter(":").parseHex(mac);
+    }
+
+    /** Puts crafted IPv4 and IPv6 packets on {@code from}'s eth0, to {@code mac}, bypassing its IP stack. */
+    static void sendFrames(Host from, byte[] mac, List<byte[]> v4, List<byte[]> v6) {
+        from.call(() -> {
+            TestNetns.sendFrames("eth0", ETH_P_IP, mac, v4);
+            TestNetns.sendFrames("eth0", ETH_P_IPV6, mac, v6);
+            return null;
+        });
+    }
+
     void assertLeaves(String address, String why) {
         assertTrue(eventually(SETTLE, () -> !listed("ssh4", address)), address + " still on ssh4 " + why + "\n"
                 + context());

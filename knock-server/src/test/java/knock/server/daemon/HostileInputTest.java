@@ -9,13 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import knock.net.TestNetns;
 import knock.testnet.ExecResult;
 import knock.testnet.NetnsTest;
 import knock.testnet.Reach;
@@ -29,23 +27,11 @@ import org.junit.jupiter.api.Test;
 @NetnsTest
 class HostileInputTest extends DaemonTestBase {
 
-    private static final int ETH_P_IP = 0x0800;
-    private static final int ETH_P_IPV6 = 0x86dd;
     private static final int FLOOD = 10_000;
     private static final int CAP = 1000;
 
-    private byte[] fwMac() {
-        String mac = fw.exec("cat", "/sys/class/net/eth0/address").orThrow().stdout().strip();
-        return HexFormat.ofDelimiter(":").parseHex(mac);
-    }
-
-    /** Puts the frames on the scanner's eth0, addressed to fw's MAC, from inside the scanner's namespace. */
     private void send(byte[] mac, List<byte[]> v4, List<byte[]> v6) {
-        scanner.call(() -> {
-            TestNetns.sendFrames("eth0", ETH_P_IP, mac, v4);
-            TestNetns.sendFrames("eth0", ETH_P_IPV6, mac, v6);
-            return null;
-        });
+        sendFrames(scanner, mac, v4, v6);
     }
 
     private static List<byte[]> malformedIpv4() {
