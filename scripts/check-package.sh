@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/netns.sh
+. scripts/prereqs.sh
 
 say() { printf 'check-package: %s\n' "$*"; }
 fail() {
@@ -30,14 +31,8 @@ command -v systemd-analyze >/dev/null || missing="$missing systemd"
 command -v man >/dev/null || missing="$missing man-db"
 command -v python3 >/dev/null || missing="$missing python3" # stands in for systemd's NOTIFY_SOCKET
 if [ -n "$missing" ]; then
-  say "installing Debian packages:$missing (for systemd-analyze verify)"
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/tmp/knock-apt.log 2>&1 || {
-    apt-get update -q >>/tmp/knock-apt.log 2>&1 || true
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >>/tmp/knock-apt.log 2>&1 \
-      || fail "apt-get install$missing failed; see /tmp/knock-apt.log"
-  }
+  # shellcheck disable=SC2086 # a word list
+  knock_apt_install $missing || fail "cannot install$missing (for systemd-analyze verify and the notify check)"
 fi
 
 tmp=

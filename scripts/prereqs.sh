@@ -2,6 +2,20 @@
 # Needs root for apt-get; without it, names what is missing and goes on (namespace tests then skip,
 # except under CI=true where they fail).
 
+# knock_apt_install PKG...: installs the packages, refreshing the package lists once if the first try fails
+# (a fresh machine may have none); one line and status 1 on failure, the log in /tmp/knock-apt.log.
+knock_apt_install() {
+  echo "knock: installing Debian packages: $*" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -q "$@" >/tmp/knock-apt.log 2>&1; then
+    apt-get update -q >>/tmp/knock-apt.log 2>&1 || true
+    apt-get install -y -q "$@" >>/tmp/knock-apt.log 2>&1 || {
+      echo "knock: apt-get install $* failed; see /tmp/knock-apt.log" >&2
+      return 1
+    }
+  fi
+}
+
 knock_install_prereqs() {
   missing=""
   command -v iptables-restore >/dev/null 2>&1 || missing="$missing iptables"
@@ -13,15 +27,6 @@ knock_install_prereqs() {
     echo "knock: missing Debian packages:$missing (run as root to install them; namespace tests need root)" >&2
     return 0
   fi
-  echo "knock: installing Debian packages:$missing" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # shellcheck disable=SC2086
-  if ! apt-get install -y -q $missing >/tmp/knock-apt.log 2>&1; then
-    apt-get update -q >>/tmp/knock-apt.log 2>&1 || true
-    # shellcheck disable=SC2086
-    apt-get install -y -q $missing >>/tmp/knock-apt.log 2>&1 || {
-      echo "knock: apt-get install$missing failed; see /tmp/knock-apt.log" >&2
-      return 1
-    }
-  fi
+  # shellcheck disable=SC2086 # a word list
+  knock_apt_install $missing
 }
