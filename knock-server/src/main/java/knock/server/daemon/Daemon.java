@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -62,15 +61,14 @@ public final class Daemon implements AutoCloseable {
     private final KnockQueue queue;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedNanos = System.nanoTime();
+    private final Deadlines deadlines;
 
     private ServerConfig config;
     private SequenceTracker tracker;
     // Replaced on the loop by a reload; read by close() on the shutdown-hook thread.
     private volatile KnockCapture capture;
     private ControlServer control;
-    private ScheduledFuture<?> expiryTimer;
     private int adopted;
-    private long expiryAt;
     private volatile boolean closed;
 
     private Daemon(Path configFile, Path listDirectory, ServerConfig config) {
@@ -81,6 +79,8 @@ public final class Daemon implements AutoCloseable {
         this.loop = group.next();
         this.lists = new KernelLists(listDirectory, configFile, counters);
         this.queue = new KnockQueue(QUEUE_CAPACITY, loop, this::handle);
+        this.deadlines = new Deadlines((task, delay) -> loop.schedule(task, delay, TimeUnit.NANOSECONDS),
+                System::nanoTime);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class Daemon implements AutoCloseable {
         adopted = adopt(now);
         capture = KnockCapture.open(config, queue);
         capture.start();
-        armExpiry();
+        deadlines.follow(tracker);
     }
 
     /** Binds the control socket; not on the loop, since binding waits for the loop. */
@@ -160,34 +160,10 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         counters.knocks++;
-        Outcome outcome = tracker.judge(knock);
-        // Whatever the packet did to other sequences, an admission it made needs its expiry armed.
-        armExpiry();
+        Outcome outcome = deadlines.judge(knock);
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
         }
-    }
-
-    /** Keeps one timer at the tracker's earliest deadline. */
-    private void armExpiry() {
-        if (closed || !tracker.hasDeadline()) {
-            return;
-        }
-        long at = tracker.nextDeadline();
-        if (expiryTimer != null && !expiryTimer.isDone()) {
-            if (expiryAt - at <= 0) {
-                return; // the armed timer fires first anyway
-            }
-            expiryTimer.cancel(false);
-        }
-        expiryAt = at;
-        expiryTimer = loop.schedule(this::onExpiry, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void onExpiry() {
-        expiryTimer = null;
-        tracker.expire(System.nanoTime());
-        armExpiry();
     }
 
     /** Rereads the config; a bad one is reported and the running one kept. Progress and admissions survive. */
@@ -240,7 +216,7 @@ public final class Daemon implements AutoCloseable {
         capture.close();
         capture = nextCapture;
         capture.start();
-        armExpiry();
+        deadlines.arm();
         LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
                 + capture);
     }
@@ -281,7 +257,7 @@ public final class Daemon implements AutoCloseable {
                         + sequence.list(source.family()) + " (the kernel list no longer holds it)");
             }
         }
-        armExpiry();
+        deadlines.arm();
         return "";
     }
 
