@@ -25,6 +25,7 @@ import knock.config.ServerConfigReader;
 import knock.config.Setting;
 import knock.log.JournalLoggerFinder;
 import knock.net.Address;
+import knock.net.Source;
 import knock.server.Knock;
 import knock.server.capture.KnockCapture;
 import knock.server.capture.KnockQueue;
@@ -34,7 +35,6 @@ import knock.server.recent.RecentLimits;
 import knock.server.recent.RecentList;
 import knock.server.track.Outcome;
 import knock.server.track.SequenceTracker;
-import knock.server.track.Source;
 
 /**
  * The running knock-server. One netty event loop owns everything that changes: the tracker, the expiry
