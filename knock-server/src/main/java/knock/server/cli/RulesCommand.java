@@ -1,5 +1,8 @@
 package knock.server.cli;
 
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import knock.config.ServerConfig;
@@ -37,7 +40,7 @@ final class RulesCommand implements Callable<Integer> {
             description = "Address family: 4 (iptables) or 6 (ip6tables). Default: ${DEFAULT-VALUE}.")
     int family;
 
-    @Option(names = "--mode", paramLabel = "daemon|kernel", defaultValue = "daemon",
+    @Option(names = "--mode", paramLabel = "daemon|kernel", defaultValue = "daemon", completionCandidates = Modes.class,
             description = "Who does the knock: daemon (knock-server) or kernel (xt_recent rules alone). "
                     + "Default: ${DEFAULT-VALUE}.")
     Mode mode;
@@ -48,6 +51,14 @@ final class RulesCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(Ruleset.render(read, family, mode));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The modes as users write them, for shell completion (picocli reads any case). */
+    static final class Modes implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Mode.values()).map(m -> m.name().toLowerCase(Locale.ROOT)).iterator();
+        }
     }
 
     /** {@code --family}: 4 or 6, checked while picocli parses, so a bad one is a usage error like any other. */
