@@ -19,7 +19,8 @@ import knock.sequence.Step;
 /**
  * Reads and checks a server config file. Checks what one key cannot see alone as well: a knock port whose
  * scan neighbourhood covers the guarded port, two steps in a row that are the same, lists of one family named
- * alike. Every failure is a {@link ConfigException} naming {@code file:line}.
+ * alike. Every failure is a {@link ConfigException} naming {@code file:line}; steps that everyday traffic
+ * sends ({@link EverydayTraffic}) are {@link ServerConfig#warnings() warnings}, not failures.
  */
 public final class ServerConfigReader {
 
@@ -41,6 +42,7 @@ public final class ServerConfigReader {
     private static ServerConfig read(IniFile ini, Path source) {
         Daemon daemon = null;
         List<SequenceConfig> sequences = new ArrayList<>();
+        List<ConfigWarning> warnings = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (IniFile.Section section : ini.sections()) {
             String where = ini.where(section.line());
@@ -64,7 +66,11 @@ public final class ServerConfigReader {
                     if (!names.add(name)) {
                         throw new ConfigException(where, "sequence '" + name + "' repeated (expected: unique names)");
                     }
-                    sequences.add(sequence(name, new Values(ini, section, SEQUENCE)));
+                    if (sequences.size() == MAX_SEQUENCES) {
+                        throw new ConfigException(where, "[sequence " + name + "] is sequence " + (MAX_SEQUENCES + 1)
+                                + " (expected: at most " + MAX_SEQUENCES + " sequences)");
+                    }
+                    sequences.add(sequence(name, new Values(ini, section, SEQUENCE), warnings));
                 }
                 default -> throw new ConfigException(where, "unknown section [" + section.kind()
                         + "] (expected: [server] or [sequence NAME])");
@@ -73,7 +79,7 @@ public final class ServerConfigReader {
         if (sequences.isEmpty()) {
             throw new ConfigException(ini.where(), "no [sequence NAME] section (expected: at least one)");
         }
-        return new ServerConfig(source, daemon == null ? Daemon.defaults() : daemon, sequences);
+        return new ServerConfig(source, daemon == null ? Daemon.defaults() : daemon, sequences, warnings);
     }
 
     private static Daemon daemon(Values v) {
@@ -81,7 +87,7 @@ public final class ServerConfigReader {
                 v.get(LOG_LEVEL));
     }
 
-    private static SequenceConfig sequence(String name, Values v) {
+    private static SequenceConfig sequence(String name, Values v, List<ConfigWarning> warnings) {
         List<Step> steps = v.get(STEPS);
         for (int i = 1; i < steps.size(); i++) {
             if (steps.get(i).equals(steps.get(i - 1))) {
@@ -97,6 +103,10 @@ public final class ServerConfigReader {
             if (step.protocol() == Protocol.TCP && Math.abs(step.value() - guardPort) <= adjacent) {
                 throw new ConfigException(v.where(STEPS), "step " + step + " is within scan-adjacent " + adjacent
                         + " of guard-port " + guardPort + " (expected: knock ports away from the guarded port)");
+            }
+            String everyday = EverydayTraffic.warning(step, adjacent);
+            if (everyday != null) {
+                warnings.add(new ConfigWarning(v.where(STEPS), everyday));
             }
         }
         String list4 = v.get(LIST4);
