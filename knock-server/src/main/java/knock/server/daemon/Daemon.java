@@ -19,6 +19,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import knock.KnockException;
+import knock.config.ConfigWarning;
 import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
@@ -92,7 +93,7 @@ public final class Daemon implements AutoCloseable {
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(config.daemon().logLevel()));
         Privileges.require();
         requireLists(config, listDirectory, configFile);
-        warnLimits(config);
+        warn(config);
         Daemon daemon = new Daemon(configFile, listDirectory, config);
         try {
             daemon.onLoop(daemon::startOnLoop);
@@ -209,7 +210,7 @@ public final class Daemon implements AutoCloseable {
         tracker.reconfigure(next, System.nanoTime());
         tracker.listCapacity(listCapacity);
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
-        warnLimits(next);
+        warn(next);
         config = next;
         local.refresh(config);
         // The queue takes one producer: stop the old capture thread before the new one starts. The new
@@ -325,7 +326,11 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static void warnLimits(ServerConfig config) {
+    /** What the config says that works but will probably surprise, and how full the kernel's lists may get. */
+    private static void warn(ServerConfig config) {
+        for (ConfigWarning warning : config.warnings()) {
+            LOG.log(Level.WARNING, "config " + warning);
+        }
         RecentLimits limits = RecentLimits.read();
         for (SequenceConfig sequence : config.sequences()) {
             for (int family : new int[] {4, 6}) {
