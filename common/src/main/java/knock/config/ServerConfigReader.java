@@ -5,8 +5,10 @@ import static knock.config.ServerSettings.*;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,6 +46,7 @@ public final class ServerConfigReader {
         List<SequenceConfig> sequences = new ArrayList<>();
         List<ConfigWarning> warnings = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Map<String, String> listOwners = new HashMap<>();
         for (IniFile.Section section : ini.sections()) {
             String where = ini.where(section.line());
             switch (section.kind()) {
@@ -70,7 +73,18 @@ public final class ServerConfigReader {
                         throw new ConfigException(where, "[sequence " + name + "] is sequence " + (MAX_SEQUENCES + 1)
                                 + " (expected: at most " + MAX_SEQUENCES + " sequences)");
                     }
-                    sequences.add(sequence(name, new Values(ini, section, SEQUENCE), warnings));
+                    Values values = new Values(ini, section, SEQUENCE);
+                    SequenceConfig sequence = sequence(name, values, warnings);
+                    for (int family : new int[] {4, 6}) {
+                        String owner = listOwners.putIfAbsent(sequence.list(family), name);
+                        if (owner != null) {
+                            // One list, one owner: the window end of one sequence would take the other's admission.
+                            throw new ConfigException(values.where(family == 4 ? LIST4 : LIST6), "list" + family + " '"
+                                    + sequence.list(family) + "' is also sequence " + owner + "'s (expected: a list "
+                                    + "of its own per sequence)");
+                        }
+                    }
+                    sequences.add(sequence);
                 }
                 default -> throw new ConfigException(where, "unknown section [" + section.kind()
                         + "] (expected: [server] or [sequence NAME])");

@@ -152,6 +152,16 @@ class ServerConfigReaderTest {
     }
 
     @Test
+    void twoSequencesOnOneListAreRefused() {
+        assertError("k.conf:7: list4 'ssh4' is also sequence a's (expected: a list of its own per sequence)",
+                "[sequence a]\nsteps = 7000\nknock-address = 198.18.0.1\n[sequence b]\nsteps = 9000\n"
+                        + "knock-address = 198.18.0.1\nlist4 = ssh4\nlist6 = b6\n");
+        assertError("k.conf:4: list6 'ssh6' is also sequence a's (expected: a list of its own per sequence)",
+                "[sequence a]\nsteps = 7000\nknock-address = 198.18.0.1\n[sequence b]\nsteps = 9000\n"
+                        + "knock-address = 198.18.0.1\nlist4 = b4\n");
+    }
+
+    @Test
     void oneNameForBothListsIsRefused() {
         assertTrue(error(MINIMAL + "list4 = ssh\nlist6 = ssh\n").startsWith("k.conf:5: list6 'ssh' is also list4"));
     }

@@ -18,6 +18,7 @@ import knock.sequence.Step;
 import knock.server.capture.KnockFilter;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
+import knock.server.TestKnock;
 import knock.server.track.Break;
 import knock.server.track.Outcome;
 import knock.server.track.Scan;
@@ -101,7 +102,7 @@ class CheckCommandTest {
         Outcome last = null;
         for (Step s : first.sequence().steps()) {
             now += step;
-            last = tracker.onKnock(4, 0, client, 0, knock, s.protocol(), s.value(), now);
+            last = tracker.judge(TestKnock.of(4, 0, client, 0, knock, s.protocol(), s.value(), now));
         }
         assertEquals(Outcome.ADMITTED, last, String.join("\n", events));
         assertTrue(tracker.hasDeadline());
@@ -112,8 +113,14 @@ class CheckCommandTest {
 
     private record Recording(List<String> events) implements TrackEvents {
         @Override
-        public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed) {
+        public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed,
+                             long packetNanos) {
             events.add("admitted " + sequence.name());
+        }
+
+        @Override
+        public void refused(SequenceConfig sequence, int family, long hi, long lo, int capacity) {
+            events.add("refused " + sequence.name());
         }
 
         @Override
