@@ -69,6 +69,27 @@ class GuardChainTest extends GuardedPortTest {
         assertSilent("listed, window over, " + mode + " mode");
     }
 
+    @org.junit.jupiter.api.Test
+    void daemonModeLogsEachNewConnectionOfAnAdmittedSourceOnly() {
+        load("", Mode.DAEMON);
+        assertSilent("never knocked, daemon mode");
+        assertEquals(0, nflogged(4) + nflogged(6), "a stranger's SYNs reached the daemon's NFLOG group");
+        fw.writeFile(Path.of("/proc/net/xt_recent/ssh4"), "+" + CLIENT4);
+        fw.writeFile(Path.of("/proc/net/xt_recent/ssh6"), "+" + CLIENT6);
+        assertOpens(client, 4, "once admitted");
+        assertEquals(1, nflogged(4), "the admitted client's connection over IPv4 was not logged once");
+        assertOpens(client, 6, "once admitted");
+        assertEquals(1, nflogged(6), "the admitted client's connection over IPv6 was not logged once");
+    }
+
+    /** Packets the guard chain's NFLOG rule copied to the daemon, from the rule's counter. */
+    private long nflogged(int family) {
+        String save = fw.exec(family == 4 ? "iptables-save" : "ip6tables-save", "-c", "-t", "filter").orThrow().stdout();
+        return save.lines().filter(l -> l.contains("-A guard-ssh ") && l.contains("-j NFLOG"))
+                .mapToLong(l -> Long.parseLong(l.substring(1, l.indexOf(':'))))
+                .sum();
+    }
+
     /** Bursts of 2, 5 and 20 SYNs from the scanner to each port, both families: every one unanswered. */
     private void assertSilent(String who) {
         List<String> answered = new ArrayList<>();
