@@ -1,6 +1,5 @@
 package knock.client.cli;
 
-import java.nio.channels.SocketChannel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -92,9 +91,7 @@ final class KnockCommand implements Callable<Integer> {
                 verbose.accept("waiting up to " + Durations.text(until) + " for port " + p.port() + " on "
                         + Target.text(plan.target().host()));
             }
-            try (SocketChannel open = new PortWaiter(plan.target().host(), p.port(), verbose).connect(until)) {
-                return ExitCode.OK;
-            }
+            new PortWaiter(plan.target().host(), p.port(), verbose).probe(until);
         }
         return ExitCode.OK;
     }
