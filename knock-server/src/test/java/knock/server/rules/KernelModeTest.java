@@ -211,6 +211,18 @@ class KernelModeTest extends GuardedPortTest {
     }
 
     @Test
+    void byDefaultAnOpenSessionAndAnScpBesideItBothGetIn() throws IOException {
+        load(singleUdp(""), Mode.KERNEL);
+        client.knockUdp(KNOCK4, 7000);
+        assertOpens(client, 4, "after the knock");
+        try (Connection session = connectOnceFree(); Connection scp = connectOnceFree();
+                Connection another = connectOnceFree()) {
+            assertEquals(Reach.OPEN, ssh(client, 4), "the default max-connections refused a fourth connection");
+            assertTrue(session.isOpen() && scp.isOpen() && another.isOpen(), "a connection was closed");
+        }
+    }
+
+    @Test
     void ipv6OneUdpKnockOpensForTheClientOnly() {
         load(singleUdp(""), Mode.KERNEL);
         assertHidden(client, 6, "before the knock");

@@ -56,6 +56,15 @@ class RulesetTest {
     }
 
     @Test
+    void theDefaultLimitLetsAnScpBesideAnOpenSession() {
+        List<String> rules = rules(config("""
+                steps = 7000/udp
+                knock-address = 198.18.0.1
+                """), 4, Mode.DAEMON);
+        assertTrue(rules.stream().anyMatch(r -> r.contains("--connlimit-above 4 ")), "default max-connections is 4");
+    }
+
+    @Test
     void withoutALimitNoRuleRejects() {
         for (Mode mode : Mode.values()) {
             for (int family : new int[] {4, 6}) {
