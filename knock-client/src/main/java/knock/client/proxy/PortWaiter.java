@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import knock.client.ClientException;
-import knock.client.send.Target;
+import knock.net.Address;
 import knock.net.Errno;
 import knock.net.NativeException;
 import knock.net.NativeSocket;
@@ -124,7 +124,7 @@ public final class PortWaiter {
             try {
                 T connection = attempt.connect(Duration.ofNanos(Math.max(1_000_000, Math.min(left, attemptNanos))));
                 if (verbose != null) {
-                    verbose.accept("port " + port + " on " + Target.text(address) + " open after "
+                    verbose.accept("port " + port + " on " + Address.format(address) + " open after "
                             + millis(System.nanoTime() - start) + " (attempt " + n + ")");
                 }
                 return connection;
@@ -133,7 +133,7 @@ public final class PortWaiter {
             }
             long now = System.nanoTime();
             if (now - deadline >= 0) {
-                throw ClientException.failure("port " + port + " on " + Target.text(address)
+                throw ClientException.failure("port " + port + " on " + Address.format(address)
                         + " not open after " + millis(timeout.toNanos()) + " (last attempt: " + last + ")");
             }
             long pause = Math.min(begun + PAUSE.toNanos(), deadline) - now;
@@ -180,7 +180,7 @@ public final class PortWaiter {
     }
 
     private String where() {
-        return (address instanceof Inet6Address ? "[" + Target.text(address) + "]" : Target.text(address))
+        return (address instanceof Inet6Address ? "[" + Address.format(address) + "]" : Address.format(address))
                 + ":" + port;
     }
 

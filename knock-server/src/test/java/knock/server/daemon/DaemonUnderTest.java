@@ -28,6 +28,7 @@ final class DaemonUnderTest {
     final Path config;
     final Path socket;
     private HostProcess process;
+    private int mark;
 
     DaemonUnderTest(Host fw, Path dir, String sequences) {
         this.fw = fw;
@@ -106,6 +107,16 @@ final class DaemonUnderTest {
     void crash() {
         signal("KILL");
         TestNetwork.eventually(Duration.ofSeconds(10), () -> !process.isAlive());
+    }
+
+    /** Marks the output so far: {@link #logsAfterMark} looks only at what comes after. */
+    void mark() {
+        mark = output().length();
+    }
+
+    /** Whether the output after the last {@link #mark()} has a line containing {@code text} within the timeout. */
+    boolean logsAfterMark(String text, Duration timeout) {
+        return TestNetwork.eventually(timeout, () -> output().indexOf(text, mark) >= 0);
     }
 
     /** Whether the output gained a line containing {@code text} within the timeout. */
