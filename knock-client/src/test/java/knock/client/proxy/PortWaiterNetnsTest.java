@@ -48,7 +48,7 @@ class PortWaiterNetnsTest {
      * (nf_conncount.c: {@code (u32)jiffies == list->last_gc}), so a SYN in the very jiffy of the probe's still
      * counts the probe, RST or not.
      */
-    private static final Duration GAP = Duration.ofMillis(10);
+    private static final Duration GAP = Duration.ofMillis(20);
 
     @TempDir
     Path dir;
