@@ -162,7 +162,8 @@ public final class Daemon implements AutoCloseable {
         counters.knocks++;
         Outcome outcome = deadlines.judge(knock);
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT)
+                    + " sport=" + knock.srcPort());
         }
     }
 

@@ -248,14 +248,18 @@ class KernelModeTest extends GuardedPortTest {
 
     @Test
     void everyExampleRulesetLoads() throws IOException {
+        List<Path> examples;
         try (var files = Files.list(Path.of("../dist/etc"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".conf")).toList()) {
-                ServerConfig config = ServerConfigReader.read(file);
-                for (Mode mode : Mode.values()) {
-                    for (int family : new int[] {4, 6}) {
-                        assertDoesNotThrow(() -> fw.loadRules(family, Ruleset.render(config, family, mode)),
-                                file + " " + mode + " IPv" + family);
-                    }
+            examples = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertTrue(examples.contains(Path.of("../dist/etc/knock-server.conf")),
+                "the examples were not found (the test would load nothing): " + examples);
+        for (Path file : examples) {
+            ServerConfig config = ServerConfigReader.read(file);
+            for (Mode mode : Mode.values()) {
+                for (int family : new int[] {4, 6}) {
+                    assertDoesNotThrow(() -> fw.loadRules(family, Ruleset.render(config, family, mode)),
+                            file + " " + mode + " IPv" + family);
                 }
             }
         }
