@@ -80,7 +80,7 @@ public final class ServerSettings {
     public static final Setting<Duration> WINDOW =
             Setting.duration("window", Duration.ofSeconds(90), Duration.ofSeconds(1));
     /** Concurrent connections per source to the guarded port (the recipe's connlimit); 0 for no limit. */
-    public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("max-connections", 1, 0, 1000);
+    public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("max-connections", 4, 0, 1000);
     /** Ports within this distance of a knock port (excluding it) are a scan; 0 turns the check off. */
     public static final Setting<Integer> SCAN_ADJACENT = Setting.integer("scan-adjacent", 1, 0, 100);
     /** Whether a knock port hit on another address of the box is a scan. */

@@ -22,11 +22,11 @@ public final class Setting<T> {
 
     /**
      * The longest duration any key takes. xt_recent turns {@code --seconds} into jiffies in 32 bits, which wraps
-     * above about 198 days at HZ=250 (kernel mode would then match the wrong entries); 90 days stays well below,
-     * and keeps every sum the daemon makes of nanosecond times (now + step-timeout per step + window + hold-off)
+     * above 2^32 / HZ seconds: about 198 days at HZ=250, 49.7 days at HZ=1000 (Ubuntu's kernels), and kernel mode
+     * would then match the wrong entries; 49 days stays below on every HZ, and keeps every sum the daemon makes of nanosecond times (now + step-timeout per step + window + hold-off)
      * far from a {@code long}'s overflow.
      */
-    public static final Duration MAX_DURATION = Duration.ofDays(90);
+    public static final Duration MAX_DURATION = Duration.ofDays(49);
 
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z0-9_-]{1,24}");
 
@@ -79,7 +79,7 @@ public final class Setting<T> {
 
     /**
      * A duration from {@code min} to {@link #MAX_DURATION}. A value out of that range names the range
-     * ({@code hold-off 91d (expected: 0s-90d)}); one that is no duration at all names the syntax.
+     * ({@code hold-off 50d (expected: 0s-49d)}); one that is no duration at all names the syntax.
      */
     public static Setting<Duration> duration(String key, Duration defaultValue, Duration min) {
         String expected = "a duration such as 500ms, 10s, 5m, 1h" + (min.isZero() ? "" : ", at least " + text(min));
@@ -238,7 +238,7 @@ public final class Setting<T> {
         return unit.multipliedBy(Long.parseLong(digits));
     }
 
-    /** A duration the way the config writes it: {@code 90s}, {@code 5m}, {@code 500ms}, {@code 90d}. */
+    /** A duration the way the config writes it: {@code 90s}, {@code 5m}, {@code 500ms}, {@code 49d}. */
     public static String text(Duration d) {
         long ms = d.toMillis();
         if (ms % 86_400_000 == 0 && ms > 0) {

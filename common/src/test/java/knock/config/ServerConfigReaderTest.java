@@ -194,19 +194,19 @@ class ServerConfigReaderTest {
 
     @Test
     void aDurationBeyondNinetyDaysIsRefused() {
-        assertError("k.conf:4: hold-off 999999999h (expected: 0s-90d)", MINIMAL + "hold-off = 999999999h\n");
-        assertError("k.conf:4: window 91d (expected: 1s-90d)", MINIMAL + "window = 91d\n");
-        assertError("k.conf:4: step-timeout 7776001 (expected: 1s-90d)", MINIMAL + "step-timeout = 7776001\n");
-        assertError("k.conf:2: duplicate-grace 2161h (expected: 0s-90d)",
-                "[server]\nduplicate-grace = 2161h\n" + MINIMAL);
-        assertError("k.conf:4: window 0s (expected: 1s-90d)", MINIMAL + "window = 0s\n");
+        assertError("k.conf:4: hold-off 999999999h (expected: 0s-49d)", MINIMAL + "hold-off = 999999999h\n");
+        assertError("k.conf:4: window 50d (expected: 1s-49d)", MINIMAL + "window = 50d\n");
+        assertError("k.conf:4: step-timeout 4233601 (expected: 1s-49d)", MINIMAL + "step-timeout = 4233601\n");
+        assertError("k.conf:2: duplicate-grace 1177h (expected: 0s-49d)",
+                "[server]\nduplicate-grace = 1177h\n" + MINIMAL);
+        assertError("k.conf:4: window 0s (expected: 1s-49d)", MINIMAL + "window = 0s\n");
     }
 
     @Test
     void aDurationTooLongForALongIsOutOfRangeNotAnOverflow() {
-        assertError("k.conf:4: hold-off 99999999999999999999h (expected: 0s-90d)",
+        assertError("k.conf:4: hold-off 99999999999999999999h (expected: 0s-49d)",
                 MINIMAL + "hold-off = 99999999999999999999h\n");
-        assertError("k.conf:4: window 9223372036854775808ms (expected: 1s-90d)",
+        assertError("k.conf:4: window 9223372036854775808ms (expected: 1s-49d)",
                 MINIMAL + "window = 9223372036854775808ms\n");
     }
 
@@ -261,11 +261,11 @@ class ServerConfigReaderTest {
         StringBuilder text = new StringBuilder("""
                 [server]
                 max-sources = 10000000
-                duplicate-grace = 90d
+                duplicate-grace = 49d
                 """);
         for (int s = 1; s <= ServerSettings.MAX_SEQUENCES; s++) {
             text.append("[sequence s").append(s).append("]\nsteps = ").append(steps)
-                    .append("\nknock-address = 198.18.0.1\nguard-port = 65535\nstep-timeout = 2160h\nwindow = 90d\n")
+                    .append("\nknock-address = 198.18.0.1\nguard-port = 65535\nstep-timeout = 1176h\nwindow = 49d\n")
                     .append("hold-off = 7776000\nscan-adjacent = 100\nmax-connections = 1000\nlist4 = l")
                     .append(s).append("v4\nlist6 = l").append(s).append("v6\n");
         }

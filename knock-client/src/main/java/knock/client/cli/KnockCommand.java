@@ -1,7 +1,6 @@
 package knock.client.cli;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -73,9 +72,7 @@ final class KnockCommand implements Callable<Integer> {
         plan.knock(pause);
         Duration until = wait != null ? wait : plan.profile().waitFor();
         if (until.isPositive()) {
-            try (SocketChannel open = plan.connect(until)) {
-                return ExitCode.OK; // it answered: that was all we wanted from it
-            }
+            plan.probe(until); // it answered: that was all we wanted from it
         }
         return ExitCode.OK;
     }

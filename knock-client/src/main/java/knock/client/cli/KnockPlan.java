@@ -76,6 +76,14 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
         return waiter(until).connect(until);
     }
 
+    /**
+     * Waits, as {@link #connect}, until the guarded port accepts, and drops that connection with a reset, so
+     * nothing of it counts against the firewall's connection limit when ssh connects next (knock --wait).
+     */
+    void probe(Duration until) {
+        waiter(until).probe(until);
+    }
+
     /** As {@link #connect}, with a socket whose descriptor can be handed to ssh. */
     NativeSocket connectNative(Duration until) {
         return waiter(until).connectNative(until);

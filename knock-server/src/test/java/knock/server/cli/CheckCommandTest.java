@@ -58,7 +58,7 @@ class CheckCommandTest {
     @Test
     void aValueBeyondItsBoundIsOneLineWithFileLineAndExitCode2() throws Exception {
         assertEquals(2, check("[sequence ssh]\nsteps = 7000/udp\nknock-address = 198.18.0.1\nhold-off = 999999999h\n"));
-        assertEquals("knock-server: " + dir.resolve("knock.conf") + ":4: hold-off 999999999h (expected: 0s-90d)\n",
+        assertEquals("knock-server: " + dir.resolve("knock.conf") + ":4: hold-off 999999999h (expected: 0s-49d)\n",
                 err.toString(), "one line, no stack trace");
         assertEquals("", out.toString());
     }
@@ -75,11 +75,11 @@ class CheckCommandTest {
             steps.append(1000 + 300 * i).append(i % 2 == 0 ? "/tcp " : "/udp ");
         }
         steps.append("icmp/").append(ServerSettings.MAX_ICMP_PAYLOAD);
-        StringBuilder text = new StringBuilder("[server]\nmax-sources = 10000000\nduplicate-grace = 90d\n");
+        StringBuilder text = new StringBuilder("[server]\nmax-sources = 10000000\nduplicate-grace = 49d\n");
         for (int s = 1; s <= ServerSettings.MAX_SEQUENCES; s++) {
             text.append("[sequence s").append(s).append("]\nsteps = ").append(steps)
-                    .append("\nknock-address = 198.18.0.1 fd6b:6e6f:636b::1\nguard-port = 65535\nstep-timeout = 90d\n")
-                    .append("window = 90d\nhold-off = 90d\nscan-adjacent = 100\nmax-connections = 1000\nlist4 = l")
+                    .append("\nknock-address = 198.18.0.1 fd6b:6e6f:636b::1\nguard-port = 65535\nstep-timeout = 49d\n")
+                    .append("window = 49d\nhold-off = 49d\nscan-adjacent = 100\nmax-connections = 1000\nlist4 = l")
                     .append(s).append("v4\nlist6 = l").append(s).append("v6\n");
         }
         assertEquals(0, check(text.toString()), err.toString());
