@@ -266,7 +266,7 @@ class ServerConfigReaderTest {
         for (int s = 1; s <= ServerSettings.MAX_SEQUENCES; s++) {
             text.append("[sequence s").append(s).append("]\nsteps = ").append(steps)
                     .append("\nknock-address = 198.18.0.1\nguard-port = 65535\nstep-timeout = 1176h\nwindow = 49d\n")
-                    .append("hold-off = 7776000\nscan-adjacent = 100\nmax-connections = 1000\nlist4 = l")
+                    .append("hold-off = 4233600\nscan-adjacent = 100\nmax-connections = 1000\nlist4 = l")
                     .append(s).append("v4\nlist6 = l").append(s).append("v6\n");
         }
         ServerConfig config = ServerConfigReader.parse("k.conf", text.toString());
