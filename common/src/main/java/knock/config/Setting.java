@@ -82,10 +82,17 @@ public final class Setting<T> {
      * ({@code hold-off 50d (expected: 0s-49d)}); one that is no duration at all names the syntax.
      */
     public static Setting<Duration> duration(String key, Duration defaultValue, Duration min) {
-        String expected = "a duration such as 500ms, 10s, 5m, 1h" + (min.isZero() ? "" : ", at least " + text(min));
-        String range = text(min) + "-" + text(MAX_DURATION);
+        String expected = "a duration such as 500ms, 10s, 5m, 1h"
+                + (min.isZero() ? "" : ", at least " + Durations.text(min));
+        String range = Durations.text(min) + "-" + Durations.text(MAX_DURATION);
         return new Setting<>(key, defaultValue, expected, raw -> {
-            Duration d = parseDuration(key, raw, expected, range);
+            Duration d;
+            try {
+                d = Durations.parse(raw, MAX_DURATION);
+            } catch (Durations.Invalid e) {
+                throw new IllegalArgumentException(key + " " + raw + " (expected: " + (e.outOfRange() ? range
+                        : expected) + ")");
+            }
             if (d.compareTo(min) < 0) {
                 throw new IllegalArgumentException(key + " " + raw + " (expected: " + range + ")");
             }
@@ -209,50 +216,4 @@ public final class Setting<T> {
         return words;
     }
 
-    /**
-     * Parses {@code NUMBER[ms|s|m|min|h|d]} (a bare number is seconds) of at most {@link #MAX_DURATION}, without
-     * ever overflowing: a number too long for a {@code long} is out of range, not garbage.
-     */
-    static Duration parseDuration(String key, String raw, String expected, String range) {
-        String t = raw.toLowerCase(Locale.ROOT);
-        int split = 0;
-        while (split < t.length() && t.charAt(split) >= '0' && t.charAt(split) <= '9') {
-            split++;
-        }
-        if (split == 0) {
-            throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
-        }
-        Duration unit = switch (t.substring(split)) {
-            case "ms" -> Duration.ofMillis(1);
-            case "", "s" -> Duration.ofSeconds(1);
-            case "m", "min" -> Duration.ofMinutes(1);
-            case "h" -> Duration.ofHours(1);
-            case "d" -> Duration.ofDays(1);
-            default -> throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
-        };
-        String digits = t.substring(0, split).replaceFirst("^0+(?=.)", "");
-        // 18 digits always fit a long; more is beyond any bound here.
-        if (digits.length() > 18 || Long.parseLong(digits) > MAX_DURATION.dividedBy(unit)) {
-            throw new IllegalArgumentException(key + " " + raw + " (expected: " + range + ")");
-        }
-        return unit.multipliedBy(Long.parseLong(digits));
-    }
-
-    /** A duration the way the config writes it: {@code 90s}, {@code 5m}, {@code 500ms}, {@code 49d}. */
-    public static String text(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms > 0) {
-            return ms / 86_400_000 + "d";
-        }
-        if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
-    }
 }

@@ -10,12 +10,12 @@ import java.util.function.Supplier;
 
 import knock.client.ClientException;
 import knock.client.profile.AddressFamily;
-import knock.client.profile.Durations;
 import knock.client.profile.Profile;
 import knock.client.profile.ProfileFile;
 import knock.client.proxy.PortWaiter;
 import knock.client.send.KnockSender;
 import knock.client.send.Target;
+import knock.config.Durations;
 import knock.net.NativeSocket;
 import knock.sequence.Step;
 
@@ -122,7 +122,7 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
 
     /** A duration given as option {@code what}; {@code null} stays {@code null} (the profile's then). */
     static Duration duration(String what, String text) {
-        return text == null ? null : input(() -> Durations.parse(what, text));
+        return text == null ? null : input(() -> ProfileFile.duration(what, text));
     }
 
     private static <T> T input(Supplier<T> parse) {

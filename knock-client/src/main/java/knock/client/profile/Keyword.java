@@ -49,10 +49,10 @@ enum Keyword {
         }
     },
     /** The pause between two knocks. */
-    DELAY("Delay", Durations.EXPECTED) {
+    DELAY("Delay", ProfileFile.DURATION) {
         @Override
         Object parse(String value) {
-            Duration d = Durations.parse(display, value);
+            Duration d = ProfileFile.duration(display, value);
             if (d.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw new IllegalArgumentException(display + " '" + value + "' (expected: at most 1m)");
             }
@@ -81,13 +81,13 @@ enum Keyword {
         }
     },
     /** Wait for the guarded port after knocking, up to this long; {@code no} not to. */
-    WAIT("Wait", "no, yes (10s) or " + Durations.EXPECTED) {
+    WAIT("Wait", "no, yes (10s) or " + ProfileFile.DURATION) {
         @Override
         Object parse(String value) {
             return switch (value.toLowerCase(Locale.ROOT)) {
                 case "no" -> Duration.ZERO;
                 case "yes" -> Profile.DEFAULT_WAIT;
-                default -> Durations.parse(display, value);
+                default -> ProfileFile.duration(display, value);
             };
         }
     };

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import knock.config.ConfigException;
+import knock.config.Durations;
 import knock.sequence.Step;
 
 /**
@@ -50,6 +51,25 @@ public final class ProfileFile {
     }
 
     /** A file with no blocks, for a user who has none. */
+    /** What a duration in a profile or on the command line looks like, for messages. */
+    public static final String DURATION = "a duration such as 100ms, 10s, 2m";
+    private static final Duration MAX_DURATION = Duration.ofHours(24);
+
+    /**
+     * Parses a duration as profiles and the command line write it ({@code 250ms}, {@code 10s}, {@code 2m}, bare
+     * seconds), of at most a day.
+     *
+     * @param what names the value in the message, e.g. {@code Delay} or {@code --wait}
+     * @throws IllegalArgumentException naming the value and what was expected
+     */
+    public static Duration duration(String what, String text) {
+        try {
+            return Durations.parse(text, MAX_DURATION);
+        } catch (Durations.Invalid e) {
+            throw new IllegalArgumentException(what + " '" + text + "' (expected: " + DURATION + ", at most 24h)");
+        }
+    }
+
     public static ProfileFile none(String where) {
         return new ProfileFile(where, List.of());
     }

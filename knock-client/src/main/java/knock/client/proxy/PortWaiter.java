@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import knock.client.ClientException;
+import knock.config.Durations;
 import knock.net.Address;
 import knock.net.Errno;
 import knock.net.NativeException;
@@ -125,7 +126,7 @@ public final class PortWaiter {
                 T connection = attempt.connect(Duration.ofNanos(Math.max(1_000_000, Math.min(left, attemptNanos))));
                 if (verbose != null) {
                     verbose.accept("port " + port + " on " + Address.format(address) + " open after "
-                            + millis(System.nanoTime() - start) + " (attempt " + n + ")");
+                            + Durations.elapsed(System.nanoTime() - start) + " (attempt " + n + ")");
                 }
                 return connection;
             } catch (IOException | NativeException e) {
@@ -134,7 +135,7 @@ public final class PortWaiter {
             long now = System.nanoTime();
             if (now - deadline >= 0) {
                 throw ClientException.failure("port " + port + " on " + Address.format(address)
-                        + " not open after " + millis(timeout.toNanos()) + " (last attempt: " + last + ")");
+                        + " not open after " + Durations.elapsed(timeout.toNanos()) + " (last attempt: " + last + ")");
             }
             long pause = Math.min(begun + PAUSE.toNanos(), deadline) - now;
             if (pause > 0) {
@@ -182,10 +183,5 @@ public final class PortWaiter {
     private String where() {
         return (address instanceof Inet6Address ? "[" + Address.format(address) + "]" : Address.format(address))
                 + ":" + port;
-    }
-
-    private static String millis(long nanos) {
-        long ms = nanos / 1_000_000;
-        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
     }
 }

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import knock.config.ConfigWarning;
 import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
-import knock.config.Setting;
+import knock.config.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +42,7 @@ final class CheckCommand implements Callable<Integer> {
         err.flush();
         for (SequenceConfig s : read.sequences()) {
             out.println("sequence " + s.name() + ": " + s.sequence().steps() + " -> port " + s.guardPort()
-                    + " lists " + s.list4() + "/" + s.list6() + " window " + Setting.text(s.window()));
+                    + " lists " + s.list4() + "/" + s.list6() + " window " + Durations.text(s.window()));
         }
         out.println(read.source() + ": ok" + (read.warnings().isEmpty() ? ""
                 : " (" + read.warnings().size() + (read.warnings().size() == 1 ? " warning)" : " warnings)")));

@@ -23,7 +23,7 @@ import knock.config.ConfigWarning;
 import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
-import knock.config.Setting;
+import knock.config.Durations;
 import knock.log.JournalLoggerFinder;
 import knock.net.Address;
 import knock.net.Source;
@@ -146,7 +146,7 @@ public final class Daemon implements AutoCloseable {
                     if (source.family() == family && tracker.adopt(sequence, family, source.hi(), source.lo(), now)) {
                         count++;
                         LOG.log(Level.INFO, "adopt src=" + source + " sequence=" + sequence.name() + " list="
-                                + list.name() + " window=" + Setting.text(sequence.window()));
+                                + list.name() + " window=" + Durations.text(sequence.window()));
                     }
                 }
             }
@@ -346,7 +346,7 @@ public final class Daemon implements AutoCloseable {
         return config.sequences().stream()
                 .map(s -> s.name() + "[" + s.sequence().steps().stream().map(Object::toString)
                         .collect(Collectors.joining(" ")) + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
-                        + " window=" + Setting.text(s.window()) + "]")
+                        + " window=" + Durations.text(s.window()) + "]")
                 .collect(Collectors.joining(","));
     }
 }

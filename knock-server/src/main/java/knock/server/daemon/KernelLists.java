@@ -10,7 +10,7 @@ import java.util.Set;
 
 import knock.KnockException;
 import knock.config.SequenceConfig;
-import knock.config.Setting;
+import knock.config.Durations;
 import knock.net.Address;
 import knock.server.recent.RecentList;
 import knock.server.track.Break;
@@ -60,7 +60,7 @@ final class KernelLists implements TrackEvents {
             // From the last packet's receipt in user space to the kernel list holding the source.
             long latencyMicros = (System.nanoTime() - packetNanos) / 1000;
             LOG.log(Level.INFO, "open src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
-                    + " list=" + list + " window=" + Setting.text(sequence.window()) + (refreshed ? " refreshed" : "")
+                    + " list=" + list + " window=" + Durations.text(sequence.window()) + (refreshed ? " refreshed" : "")
                     + " latency=" + latencyMicros + "us");
         }
     }
