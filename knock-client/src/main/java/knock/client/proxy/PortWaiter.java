@@ -1,25 +1,20 @@
 package knock.client.proxy;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import knock.client.ClientException;
 import knock.config.Durations;
 import knock.net.Address;
-import knock.net.Errno;
 import knock.net.NativeException;
+import knock.net.NetworkFailure;
 import knock.net.NativeSocket;
 
 /**
@@ -151,29 +146,14 @@ public final class PortWaiter {
 
     /** Why an attempt failed, if trying again may help; otherwise throws the failure. */
     private String notYet(Exception e) {
-        if (e instanceof NativeException n) {
-            return switch (n.errno()) {
-                case Errno.ETIMEDOUT -> "timed out";
-                case Errno.ECONNREFUSED -> "refused";
-                case Errno.EHOSTUNREACH -> "no route to host";
-                case Errno.ENETUNREACH -> throw unreachable();
-                default -> throw ClientException.failure("connect to " + where() + ": " + n.getMessage());
-            };
-        }
-        if (e instanceof SocketTimeoutException) {
-            return "timed out";
-        }
-        if (e instanceof ConnectException) {
-            return "refused";
-        }
-        if (e instanceof NoRouteToHostException) {
-            return "no route to host";
-        }
-        String text = String.valueOf(e.getMessage());
-        if (e instanceof SocketException && text.toLowerCase(Locale.ROOT).contains("network is unreachable")) {
+        NetworkFailure path = NetworkFailure.of(e);
+        if (path == NetworkFailure.NETWORK_UNREACHABLE) {
             throw unreachable();
         }
-        throw ClientException.failure("connect to " + where() + ": " + text, e);
+        if (path != null) {
+            return path.words();
+        }
+        throw ClientException.failure("connect to " + where() + ": " + e.getMessage(), e);
     }
 
     private ClientException unreachable() {

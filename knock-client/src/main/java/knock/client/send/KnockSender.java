@@ -2,16 +2,14 @@ package knock.client.send;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import knock.client.ClientException;
 import knock.net.Errno;
 import knock.net.NativeException;
+import knock.net.NetworkFailure;
 import knock.sequence.Protocol;
 import knock.sequence.Step;
 
@@ -81,24 +79,17 @@ public final class KnockSender {
 
     private ClientException failure(Step step, Exception e) {
         String to = step + " to " + Target.text(target);
-        if (e instanceof NativeException n) {
-            return switch (n.errno()) {
-                case Errno.ENETUNREACH -> ClientException.failure("cannot knock " + to + ": network unreachable");
-                case Errno.EHOSTUNREACH -> ClientException.failure("cannot knock " + to + ": no route to host");
-                case Errno.EPERM, Errno.EACCES -> ClientException.privilege("cannot knock " + to + ": "
-                        + n.getMessage() + " (a local firewall rule, or a missing privilege)");
-                default -> ClientException.failure("cannot knock " + to + ": " + n.getMessage());
-            };
+        NetworkFailure path = NetworkFailure.of(e);
+        if (path == NetworkFailure.NETWORK_UNREACHABLE || path == NetworkFailure.NO_ROUTE) {
+            return ClientException.failure("cannot knock " + to + ": " + path.words());
         }
-        if (e instanceof NoRouteToHostException) {
-            return ClientException.failure("cannot knock " + to + ": no route to host");
+        if (e instanceof NativeException n && Errno.isPermission(n.errno())) {
+            return ClientException.privilege("cannot knock " + to + ": " + n.getMessage()
+                    + " (a local firewall rule, or a missing privilege)");
         }
-        String text = String.valueOf(e.getMessage());
-        if (e instanceof SocketException && text.toLowerCase(Locale.ROOT).contains("network is unreachable")) {
-            return ClientException.failure("cannot knock " + to + ": network unreachable");
-        }
-        return ClientException.failure("cannot knock " + to + ": " + text, e);
+        return ClientException.failure("cannot knock " + to + ": " + e.getMessage(), e);
     }
+
 
     private static void sleep(Duration d) {
         try {
