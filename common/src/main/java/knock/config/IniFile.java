@@ -1,10 +1,5 @@
 package knock.config;
 
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +26,6 @@ final class IniFile {
 
     private static final Pattern HEADER = Pattern.compile("\\[\\s*([A-Za-z][A-Za-z0-9_-]*)(?:\\s+(\\S+))?\\s*]");
     private static final Pattern ENTRY = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)\\s*=\\s*(.*)");
-    private static final long MAX_BYTES = 1 << 20;
 
     private final String where;
     private final List<Section> sections;
@@ -55,23 +49,7 @@ final class IniFile {
 
     static IniFile read(Path file) {
         String where = file.toString();
-        List<String> lines;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new ConfigException(where, "is a directory (expected: a config file)");
-            }
-            if (Files.size(file) > MAX_BYTES) {
-                throw new ConfigException(where, "larger than 1 MiB (expected: a config file)");
-            }
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(where, "no such file");
-        } catch (MalformedInputException e) {
-            throw new ConfigException(where, "not UTF-8 text (expected: a config file)");
-        } catch (IOException e) {
-            throw new ConfigException(where, "cannot read: " + e.getMessage());
-        }
-        return parse(where, lines);
+        return parse(where, TextFile.lines(file, where, "a config file"));
     }
 
     static IniFile parse(String where, List<String> lines) {

@@ -1,10 +1,5 @@
 package knock.client.profile;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +9,7 @@ import java.util.Map;
 
 import knock.config.ConfigException;
 import knock.config.Durations;
+import knock.config.TextFile;
 import knock.sequence.Step;
 
 /**
@@ -37,7 +33,6 @@ import knock.sequence.Step;
  */
 public final class ProfileFile {
 
-    private static final long MAX_SIZE = 1 << 20;
 
     private final String where;
     private final List<Block> blocks;
@@ -81,26 +76,11 @@ public final class ProfileFile {
      * @throws ConfigException naming {@code where} (and the line) and what was expected
      */
     public static ProfileFile read(Path file, String where, boolean required) {
-        List<String> lines;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new ConfigException(where, "is a directory (expected: a profile file)");
-            }
-            if (Files.size(file) > MAX_SIZE) {
-                throw new ConfigException(where, "larger than 1 MiB (expected: a profile file)");
-            }
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            if (required) {
-                throw new ConfigException(where, "no such file");
-            }
-            return none(where);
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(where, "not UTF-8 text (expected: a profile file)");
-        } catch (IOException e) {
-            throw new ConfigException(where, "cannot read: " + e.getMessage());
+        String what = "a profile file";
+        if (required) {
+            return parse(where, TextFile.lines(file, where, what));
         }
-        return parse(where, lines);
+        return TextFile.linesIfExists(file, where, what).map(lines -> parse(where, lines)).orElseGet(() -> none(where));
     }
 
     /** Parses the lines of a profile file; {@code where} names it in messages. */
