@@ -86,6 +86,18 @@ public final class TestPackets {
         return h;
     }
 
+    /**
+     * An IPv6 routing header (type 0) of {@code units} 8-byte units with {@code segmentsLeft}: a packet that names
+     * the box as a waypoint when segments are left.
+     */
+    public static byte[] routing(int next, int segmentsLeft, int units) {
+        byte[] h = new byte[units * 8];
+        h[0] = (byte) next;
+        h[1] = (byte) (units - 1);
+        h[3] = (byte) segmentsLeft;
+        return h;
+    }
+
     /** An IPv6 fragment header: {@code offset} in 8-byte units, {@code more} the M flag. */
     public static byte[] fragment(int next, int offset, boolean more) {
         ByteBuffer b = ByteBuffer.allocate(8);
