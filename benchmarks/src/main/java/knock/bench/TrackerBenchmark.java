@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import knock.config.SequenceConfig;
 import knock.config.ServerConfigReader;
 import knock.sequence.Protocol;
+import knock.server.Knock;
 import knock.server.track.Break;
 import knock.server.track.Outcome;
 import knock.server.track.Scan;
@@ -25,7 +26,7 @@ import knock.server.track.SequenceTracker;
 import knock.server.track.TrackEvents;
 
 /**
- * {@code SequenceTracker.onKnock} on a warm table: a stream of packets from {@code pool} random sources (a
+ * {@code SequenceTracker.judge} on a warm table: a stream of packets from {@code pool} random sources (a
  * quarter IPv6) mixing step hits, neighbours, other-address hits and unrelated ports. Run with {@code -prof gc}
  * for bytes per packet.
  */
@@ -48,6 +49,7 @@ public class TrackerBenchmark {
     private SequenceTracker tracker;
     private final int[] kind = new int[PACKETS];
     private final long[] src = new long[PACKETS];
+    private final Knock knock = new Knock();
     private int next;
     private long now = 1_000_000_000_000L;
 
@@ -65,29 +67,34 @@ public class TrackerBenchmark {
         }
         // warm the table: every source of the pool takes step 1 once
         for (int i = 0; i < Math.min(pool, 1_000_000); i++) {
-            tracker.onKnock(4, 0, 0x0a00_0000L + i, 0, KNOCK4, Protocol.TCP, 7000, now);
+            tracker.judge(knock.set(4, 0, 0x0a00_0000L + i, 0, KNOCK4, Protocol.TCP, 7000, next & 0xffff, now));
         }
     }
 
     @Benchmark
-    public Outcome onKnock() {
+    public Outcome judge() {
         int i = next++ & (PACKETS - 1);
         long a = src[i];
         now += 1000;
         return switch (kind[i]) {
-            case 0, 1 -> tracker.onKnock(4, 0, a, 0, KNOCK4, Protocol.TCP, 7000, now);
-            case 2 -> tracker.onKnock(4, 0, a, 0, KNOCK4, Protocol.UDP, 8000, now);
-            case 3 -> tracker.onKnock(4, 0, a, 0, KNOCK4, Protocol.ICMP, 64, now);
-            case 4 -> tracker.onKnock(4, 0, a, 0, KNOCK4, Protocol.TCP, 7001, now);
-            case 5 -> tracker.onKnock(4, 0, a, 0, KNOCK4 + 10, Protocol.TCP, 7000, now);
-            case 6 -> tracker.onKnock(6, PREFIX6, a, PREFIX6, 1, Protocol.TCP, 7000, now);
-            default -> tracker.onKnock(4, 0, a, 0, KNOCK4, Protocol.TCP, 443, now);
+            case 0, 1 -> tracker.judge(knock.set(4, 0, a, 0, KNOCK4, Protocol.TCP, 7000, next & 0xffff, now));
+            case 2 -> tracker.judge(knock.set(4, 0, a, 0, KNOCK4, Protocol.UDP, 8000, next & 0xffff, now));
+            case 3 -> tracker.judge(knock.set(4, 0, a, 0, KNOCK4, Protocol.ICMP, 64, next & 0xffff, now));
+            case 4 -> tracker.judge(knock.set(4, 0, a, 0, KNOCK4, Protocol.TCP, 7001, next & 0xffff, now));
+            case 5 -> tracker.judge(knock.set(4, 0, a, 0, KNOCK4 + 10, Protocol.TCP, 7000, next & 0xffff, now));
+            case 6 -> tracker.judge(knock.set(6, PREFIX6, a, PREFIX6, 1, Protocol.TCP, 7000, next & 0xffff, now));
+            default -> tracker.judge(knock.set(4, 0, a, 0, KNOCK4, Protocol.TCP, 443, next & 0xffff, now));
         };
     }
 
     static final class Quiet implements TrackEvents {
         @Override
-        public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed) {
+        public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed,
+                             long packetNanos) {
+        }
+
+        @Override
+        public void refused(SequenceConfig sequence, int family, long hi, long lo, int capacity) {
         }
 
         @Override

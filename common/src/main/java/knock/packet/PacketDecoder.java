@@ -61,6 +61,7 @@ public final class PacketDecoder {
     private long dstLo;
     private Protocol protocol;
     private int value;
+    private int srcPort;
 
     /**
      * Decodes {@code length} bytes of {@code packet} from {@code offset}: the whole packet.
@@ -197,7 +198,7 @@ public final class PacketDecoder {
                 if ((u8(p, l4 + 13) & (TCP_SYN | TCP_ACK)) != TCP_SYN) {
                     return Verdict.IGNORED;
                 }
-                return port(Protocol.TCP, u16(p, l4 + 2));
+                return port(Protocol.TCP, u16(p, l4), u16(p, l4 + 2));
             }
             case UDP -> {
                 if (l4Length < 8) {
@@ -211,7 +212,7 @@ public final class PacketDecoder {
                 if (udpLength < 8 || (!fragmented && udpLength > l4Length)) {
                     return Verdict.MALFORMED;
                 }
-                return port(Protocol.UDP, u16(p, l4 + 2));
+                return port(Protocol.UDP, u16(p, l4), u16(p, l4 + 2));
             }
             case ICMP4, ICMP6 -> {
                 if (fragmented) {
@@ -225,6 +226,7 @@ public final class PacketDecoder {
                 }
                 protocol = Protocol.ICMP;
                 value = l4Length - 8;
+                srcPort = u16(p, l4 + 4); // the echo identifier: what a resend keeps, as a source port
                 return Verdict.KNOCK;
             }
             default -> {
@@ -233,12 +235,13 @@ public final class PacketDecoder {
         }
     }
 
-    private Verdict port(Protocol p, int port) {
+    private Verdict port(Protocol p, int sourcePort, int port) {
         if (port == 0) {
             return Verdict.IGNORED;
         }
         protocol = p;
         value = port;
+        srcPort = sourcePort;
         return Verdict.KNOCK;
     }
 
@@ -293,5 +296,13 @@ public final class PacketDecoder {
     /** The destination port for TCP and UDP, the echo payload length for ICMP. */
     public int value() {
         return value;
+    }
+
+    /**
+     * The source port for TCP and UDP, the echo identifier for ICMP: with the addresses and {@link #value()}, what
+     * tells a resend of the same packet (a TCP SYN retransmit keeps its port) from a new one.
+     */
+    public int srcPort() {
+        return srcPort;
     }
 }

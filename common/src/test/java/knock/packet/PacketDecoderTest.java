@@ -36,6 +36,7 @@ class PacketDecoderTest {
         assertEquals(0, decoder.srcHi());
         assertEquals(0xc612_0002L, decoder.srcLo(), "source 198.18.0.2");
         assertEquals(0xc612_0001L, decoder.dstLo(), "destination 198.18.0.1");
+        assertEquals(40000, decoder.srcPort(), "source port");
     }
 
     @Test
@@ -47,7 +48,9 @@ class PacketDecoderTest {
     @Test
     void udpAndIcmpEchoAreKnocks() {
         assertKnock(ipv4(A4, B4, UDP, udp(8000, 5)), Protocol.UDP, 8000);
+        assertEquals(40000, decoder.srcPort(), "UDP source port");
         assertKnock(ipv4(A4, B4, ICMP, icmp(8, 64)), Protocol.ICMP, 64);
+        assertEquals(1, decoder.srcPort(), "ICMP echo identifier");
         assertKnock(ipv4(A4, B4, ICMP, icmp(8, 0)), Protocol.ICMP, 0);
         assertEquals(Verdict.IGNORED, decode(ipv4(A4, B4, ICMP, icmp(0, 64))), "echo reply");
         assertEquals(Verdict.IGNORED, decode(ipv4(A4, B4, ICMP, icmp(128, 64))), "ICMPv6 type in IPv4");

@@ -14,6 +14,7 @@ import knock.net.NativeException;
 import knock.net.PacketSocket;
 import knock.net.Poller;
 import knock.packet.PacketDecoder;
+import knock.server.Knock;
 
 /**
  * Sees every knock addressed to this box, before netfilter: one {@link PacketSocket} per configured interface
@@ -51,6 +52,7 @@ public final class KnockCapture implements AutoCloseable {
     private final KnockSink sink;
     private final Poller poller;
     private final PacketDecoder decoder = new PacketDecoder();
+    private final Knock knock = new Knock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
     private Thread thread;
@@ -160,8 +162,9 @@ public final class KnockCapture implements AutoCloseable {
             case KNOCK -> {
                 knocks++;
                 try {
-                    sink.onKnock(decoder.family(), decoder.srcHi(), decoder.srcLo(), decoder.dstHi(),
-                            decoder.dstLo(), decoder.protocol(), decoder.value(), System.nanoTime());
+                    sink.receive(knock.set(decoder.family(), decoder.srcHi(), decoder.srcLo(), decoder.dstHi(),
+                            decoder.dstLo(), decoder.protocol(), decoder.value(), decoder.srcPort(),
+                            System.nanoTime()));
                 } catch (RuntimeException e) {
                     errors++;
                     LOG.log(Level.WARNING, "knock sink failed error=" + e);

@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import knock.sequence.Protocol;
+import knock.server.Knock;
 
 /**
  * Carries knocks from the capture thread to an event loop (a netty {@code EventLoop}, or any {@link Executor}
@@ -16,7 +17,8 @@ import knock.sequence.Protocol;
  * <p>Bounded: when the ring is full the knock is dropped and counted; a flood never grows memory. A drain runs
  * at most {@value #BATCH} knocks before it resubmits itself, so other event-loop tasks keep their turn.
  *
- * <p>Exactly one thread may call {@link #onKnock} (the capture thread).
+ * <p>Exactly one thread may call {@link #receive} (the capture thread); the consumer gets one reused {@link Knock}
+ * of the queue's own, filled from the slot.
  */
 public final class KnockQueue implements KnockSink {
 
@@ -25,7 +27,8 @@ public final class KnockQueue implements KnockSink {
     /** Knocks handed to the consumer per event-loop task. */
     static final int BATCH = 256;
     private static final Protocol[] PROTOCOLS = Protocol.values();
-    // Slot layout in longs: srcHi, srcLo, dstHi, dstLo, nowNanos, family << 40 | protocol << 32 | value.
+    // Slot layout in longs: srcHi, srcLo, dstHi, dstLo, receivedNanos,
+    // family << 56 | protocol << 48 | srcPort << 32 | value.
     private static final int STRIDE = 6;
 
     private final long[] slots;
@@ -34,6 +37,8 @@ public final class KnockQueue implements KnockSink {
     private final KnockSink consumer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /** The consumer's view of the slot being drained; touched by the event loop alone. */
+    private final Knock out = new Knock();
 
     // Written by the producer (tail) and the consumer (head) alone.
     private volatile long head;
@@ -58,20 +63,20 @@ public final class KnockQueue implements KnockSink {
 
     /** Queues one knock; called on the capture thread only. Drops and counts it when the ring is full. */
     @Override
-    public void onKnock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
-                        long nowNanos) {
+    public void receive(Knock knock) {
         long t = tail;
         if (t - head > mask) {
             dropped++;
             return;
         }
         int at = (int) (t & mask) * STRIDE;
-        slots[at] = srcHi;
-        slots[at + 1] = srcLo;
-        slots[at + 2] = dstHi;
-        slots[at + 3] = dstLo;
-        slots[at + 4] = nowNanos;
-        slots[at + 5] = (long) family << 40 | (long) protocol.ordinal() << 32 | (value & 0xffff_ffffL);
+        slots[at] = knock.srcHi();
+        slots[at + 1] = knock.srcLo();
+        slots[at + 2] = knock.dstHi();
+        slots[at + 3] = knock.dstLo();
+        slots[at + 4] = knock.receivedNanos();
+        slots[at + 5] = (long) knock.family() << 56 | (long) knock.protocol().ordinal() << 48
+                | (long) (knock.srcPort() & 0xffff) << 32 | (knock.value() & 0xffff_ffffL);
         tail = t + 1; // volatile write publishes the slot
         // The volatile write above and this read are ordered (Dekker with drain's clear-then-recheck).
         if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
@@ -89,13 +94,14 @@ public final class KnockQueue implements KnockSink {
             long srcLo = slots[at + 1];
             long dstHi = slots[at + 2];
             long dstLo = slots[at + 3];
-            long nowNanos = slots[at + 4];
+            long receivedNanos = slots[at + 4];
             long packed = slots[at + 5];
             head = ++h; // the slot is read: the producer may reuse it
             n++;
             try {
-                consumer.onKnock((int) (packed >>> 40), srcHi, srcLo, dstHi, dstLo,
-                        PROTOCOLS[(int) (packed >>> 32) & 0xff], (int) packed, nowNanos);
+                consumer.receive(out.set((int) (packed >>> 56), srcHi, srcLo, dstHi, dstLo,
+                        PROTOCOLS[(int) (packed >>> 48) & 0xff], (int) packed, (int) (packed >>> 32) & 0xffff,
+                        receivedNanos));
             } catch (RuntimeException e) {
                 failures++;
                 LOG.log(Level.WARNING, "knock consumer failed error=" + e);

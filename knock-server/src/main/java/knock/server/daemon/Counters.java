@@ -9,6 +9,12 @@ final class Counters {
     /** Packets seen on the wire that the box only forwards: not addressed to any of its addresses. */
     long notLocal;
     long admits;
+    /** Completions refused because their list held as many entries as the kernel keeps. */
+    long refusals;
+    /** Connections of listed sources to a guarded port (admissions used). */
+    long connections;
+    /** Listed sources the kernel list no longer held when status looked. */
+    long lost;
     long resets;
     long scans;
     long expiries;

@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +26,9 @@ import knock.config.ServerConfigReader;
 import knock.config.Setting;
 import knock.log.JournalLoggerFinder;
 import knock.net.Address;
-import knock.sequence.Protocol;
+import knock.server.Knock;
 import knock.server.capture.KnockCapture;
 import knock.server.capture.KnockQueue;
-import knock.server.capture.KnockSink;
 import knock.server.control.ControlServer;
 import knock.server.recent.MissingListException;
 import knock.server.recent.RecentLimits;
@@ -75,7 +80,7 @@ public final class Daemon implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.loop = group.next();
         this.lists = new KernelLists(listDirectory, configFile, counters);
-        this.queue = new KnockQueue(QUEUE_CAPACITY, loop, this::onKnock);
+        this.queue = new KnockQueue(QUEUE_CAPACITY, loop, this::handle);
     }
 
     /**
@@ -106,7 +111,7 @@ public final class Daemon implements AutoCloseable {
 
     private void startOnLoop() {
         long now = System.nanoTime();
-        tracker = new SequenceTracker(config, lists);
+        tracker = new SequenceTracker(config, lists, RecentLimits.read().ipListTot());
         local.refresh(config);
         loop.scheduleAtFixedRate(() -> local.refresh(config), LOCAL_REFRESH_SECONDS, LOCAL_REFRESH_SECONDS,
                 TimeUnit.SECONDS);
@@ -149,23 +154,17 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
-    private void onKnock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
-                         long nowNanos) {
-        if (!local.contains(family, dstHi, dstLo)) {
+    private void handle(Knock knock) {
+        if (!local.contains(knock.family(), knock.dstHi(), knock.dstLo())) {
             counters.notLocal++; // forwarded through the box, not addressed to it
             return;
         }
         counters.knocks++;
-        lists.packetAt(nowNanos);
-        Outcome outcome = tracker.onKnock(family, srcHi, srcLo, dstHi, dstLo, protocol, value, nowNanos);
-        lists.packetAt(0);
-        if (outcome == Outcome.ADMITTED) {
-            armExpiry();
-        }
+        Outcome outcome = tracker.judge(knock);
+        // Whatever the packet did to other sequences, an admission it made needs its expiry armed.
+        armExpiry();
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "knock src=" + Address.format(family, srcHi, srcLo) + " dst="
-                    + Address.format(family, dstHi, dstLo) + " " + (protocol == Protocol.ICMP ? "icmp/" + value
-                    : value + "/" + protocol.label()) + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -210,34 +209,91 @@ public final class Daemon implements AutoCloseable {
                 LOG.log(Level.ERROR, "reload failed, keeping the running config: " + e.getMessage());
                 return;
             }
-            if (!next.daemon().controlSocket().equals(config.daemon().controlSocket())) {
-                LOG.log(Level.WARNING, "control-socket changes at the next restart; still "
-                        + config.daemon().controlSocket());
+            try {
+                switchTo(next, nextCapture);
+            } catch (RuntimeException e) {
+                // The new capture never started: close it, or every failed reload leaks its sockets.
+                if (nextCapture != capture) {
+                    nextCapture.close();
+                }
+                LOG.log(Level.ERROR, "reload failed, keeping the running config: " + e);
             }
-            JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
-            warnLimits(next);
-            tracker.reconfigure(next, System.nanoTime());
-            config = next;
-            local.refresh(config);
-            // The queue takes one producer: stop the old capture thread before the new one starts. The new
-            // sockets are open already and queue what arrives meanwhile, so nothing is missed in the switch.
-            capture.close();
-            capture = nextCapture;
-            capture.start();
-            armExpiry();
-            LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
-                    + capture);
         });
         loop.execute(SystemdNotify::ready); // after the reload task, whichever way it ended
+    }
+
+    private void switchTo(ServerConfig next, KnockCapture nextCapture) {
+        if (!next.daemon().controlSocket().equals(config.daemon().controlSocket())) {
+            LOG.log(Level.WARNING, "control-socket changes at the next restart; still "
+                    + config.daemon().controlSocket());
+        }
+        int listCapacity = RecentLimits.read().ipListTot();
+        // Builds the new plans before it changes anything: a config it cannot take leaves the tracker as it was.
+        tracker.reconfigure(next, System.nanoTime());
+        tracker.listCapacity(listCapacity);
+        JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
+        warnLimits(next);
+        config = next;
+        local.refresh(config);
+        // The queue takes one producer: stop the old capture thread before the new one starts. The new
+        // sockets are open already and queue what arrives meanwhile, so nothing is missed in the switch.
+        capture.close();
+        capture = nextCapture;
+        capture.start();
+        armExpiry();
+        LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
+                + capture);
     }
 
     /** Answers a control-socket request; runs on the loop, so it sees a consistent state. */
     private String command(String request) {
         return switch (request) {
-            case "status" -> StatusReport.render(config, tracker, counters, capture, queue, startedNanos,
+            case "status" -> reconcile() + StatusReport.render(config, tracker, counters, capture, queue, startedNanos,
                     System.nanoTime());
             default -> "error: unknown command '" + request + "' (expected: status)\n";
         };
+    }
+
+    /**
+     * Forgets listed sources the kernel lists no longer hold (the ruleset was reloaded, an admin wrote
+     * {@code -ADDR} or {@code /}), so that status never claims an entry the kernel lacks. Re-adding them would
+     * undo an admin's flush. Returns "" (a prefix for the status text).
+     */
+    private String reconcile() {
+        record Lost(SequenceConfig sequence, Source source) {
+        }
+        Map<String, Set<Source>> held = new HashMap<>();
+        List<Lost> lost = new ArrayList<>();
+        tracker.forEachListed((sequence, family, hi, lo, expiresAt) -> {
+            Set<Source> onList = held.computeIfAbsent(sequence.list(family), this::kernelEntries);
+            Source source = new Source(family, hi, lo);
+            if (!onList.contains(source)) {
+                lost.add(new Lost(sequence, source));
+            }
+        });
+        long now = System.nanoTime();
+        for (Lost entry : lost) {
+            SequenceConfig sequence = entry.sequence();
+            Source source = entry.source();
+            if (tracker.forget(sequence, source.family(), source.hi(), source.lo(), now)) {
+                counters.lost++;
+                LOG.log(Level.WARNING, "lost src=" + source + " sequence=" + sequence.name() + " list="
+                        + sequence.list(source.family()) + " (the kernel list no longer holds it)");
+            }
+        }
+        armExpiry();
+        return "";
+    }
+
+    private Set<Source> kernelEntries(String list) {
+        RecentList file = lists.list(list);
+        Set<Source> sources = new HashSet<>();
+        if (file.exists()) {
+            for (RecentList.Entry entry : file.entries()) {
+                sources.add(entry.source());
+            }
+        }
+        return sources;
     }
 
     /** Blocks until {@link #close()}. */

@@ -4,7 +4,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import knock.KnockException;
 import knock.config.SequenceConfig;
@@ -28,18 +30,13 @@ final class KernelLists implements TrackEvents {
     private final Path configFile;
     private final Counters counters;
     private final Map<String, RecentList> lists = new HashMap<>();
-    /** When the packet being judged was received ({@link System#nanoTime()}), or 0 outside a packet. */
-    private long packetAt;
+    /** Lists found full since they last had room: warned once, then each refusal at debug. */
+    private final Set<String> full = new HashSet<>();
 
     KernelLists(Path directory, Path configFile, Counters counters) {
         this.directory = directory;
         this.configFile = configFile;
         this.counters = counters;
-    }
-
-    /** Marks the packet about to be judged, so an admission can log how long packet-to-list took. */
-    void packetAt(long nanos) {
-        packetAt = nanos;
     }
 
     RecentList list(String name) {
@@ -55,15 +52,38 @@ final class KernelLists implements TrackEvents {
     }
 
     @Override
-    public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed) {
+    public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed,
+                         long packetNanos) {
         counters.admits++;
         String list = sequence.list(family);
         if (write(list, true, family, hi, lo)) {
             // From the last packet's receipt in user space to the kernel list holding the source.
-            String latency = packetAt == 0 ? "" : " latency=" + (System.nanoTime() - packetAt) / 1000 + "us";
+            long latencyMicros = (System.nanoTime() - packetNanos) / 1000;
             LOG.log(Level.INFO, "open src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " list=" + list + " window=" + Setting.text(sequence.window()) + (refreshed ? " refreshed" : "")
-                    + latency);
+                    + " latency=" + latencyMicros + "us");
+        }
+    }
+
+    @Override
+    public void refused(SequenceConfig sequence, int family, long hi, long lo, int capacity) {
+        counters.refusals++;
+        String list = sequence.list(family);
+        // One warning when a list fills (a flood of completions may follow), then debug.
+        Level level = full.add(list) ? Level.WARNING : Level.DEBUG;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "refuse src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " list=" + list + " reason=list-full entries=" + capacity
+                    + " (xt_recent ip_list_tot; admitted sources keep their window)");
+        }
+    }
+
+    @Override
+    public void connected(SequenceConfig sequence, int family, long hi, long lo) {
+        counters.connections++;
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "connect src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " port=" + sequence.guardPort() + " hold-off=ended");
         }
     }
 
@@ -71,7 +91,7 @@ final class KernelLists implements TrackEvents {
     public void broken(SequenceConfig sequence, int family, long hi, long lo, Break reason, boolean removed) {
         counters.resets++;
         if (removed) {
-            write(sequence.list(family), false, family, hi, lo);
+            unlisted(sequence, family, hi, lo);
         }
         Level level = removed ? Level.INFO : Level.DEBUG;
         if (LOG.isLoggable(level)) {
@@ -85,7 +105,7 @@ final class KernelLists implements TrackEvents {
     public void scanned(SequenceConfig sequence, int family, long hi, long lo, Scan kind, boolean removed) {
         counters.scans++;
         if (removed) {
-            write(sequence.list(family), false, family, hi, lo);
+            unlisted(sequence, family, hi, lo);
         }
         Level level = removed ? Level.WARNING : Level.DEBUG;
         if (LOG.isLoggable(level)) {
@@ -98,10 +118,17 @@ final class KernelLists implements TrackEvents {
     public void expired(SequenceConfig sequence, int family, long hi, long lo, boolean early) {
         counters.expiries++;
         String list = sequence.list(family);
+        full.remove(list);
         if (write(list, false, family, hi, lo)) {
             LOG.log(Level.INFO, "expire src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " list=" + list + (early ? " early" : ""));
         }
+    }
+
+    /** A listed source came off early (break or scan): the list has room again. */
+    private void unlisted(SequenceConfig sequence, int family, long hi, long lo) {
+        full.remove(sequence.list(family));
+        write(sequence.list(family), false, family, hi, lo);
     }
 
     private boolean write(String name, boolean add, int family, long hi, long lo) {

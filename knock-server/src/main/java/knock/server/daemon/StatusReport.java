@@ -54,6 +54,9 @@ final class StatusReport {
         }
         out.append("counters: knocks=").append(counters.knocks)
                 .append(" admits=").append(counters.admits)
+                .append(" refusals=").append(counters.refusals)
+                .append(" connections=").append(counters.connections)
+                .append(" lost=").append(counters.lost)
                 .append(" resets=").append(counters.resets)
                 .append(" scans=").append(counters.scans)
                 .append(" expiries=").append(counters.expiries)

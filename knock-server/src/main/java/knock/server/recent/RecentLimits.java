@@ -43,15 +43,16 @@ public record RecentLimits(int ipListTot, boolean known) {
     }
 
     /**
-     * A warning line when a list may need more entries than the kernel keeps, e.g. {@code list ssh4 holds at
-     * most 100 entries ...}; empty when {@code mayAdmit} fits.
+     * A warning line when a list may need more entries than the kernel keeps, e.g. {@code list ssh4 keeps at
+     * most 100 entries ...}; empty when {@code mayAdmit} fits. Past the limit the daemon refuses new admissions
+     * rather than let the kernel evict an admitted source silently.
      */
     public Optional<String> warning(String list, int mayAdmit) {
         if (mayAdmit <= ipListTot) {
             return Optional.empty();
         }
         return Optional.of("list " + list + " keeps at most " + ipListTot + " entries (xt_recent ip_list_tot"
-                + (known ? "" : ", assumed") + "), max-sources allows " + mayAdmit + "; past it the kernel drops the"
-                + " oldest silently: set xt_recent.ip_list_tot=N on the kernel command line or as a module option");
+                + (known ? "" : ", assumed") + "), max-sources allows " + mayAdmit + "; past it new admissions are"
+                + " refused: set xt_recent.ip_list_tot=N on the kernel command line or as a module option");
     }
 }

@@ -30,9 +30,12 @@ final class Admissions {
     private int[] heapPos;
     private int[] heap;
     private int heapSize;
+    /** Sources listed now, per (sequence, family): index {@code 2 * sequence + (family == 6 ? 1 : 0)}. */
+    private final int[] listedOn;
 
-    Admissions(int maxEntries) {
+    Admissions(int maxEntries, int sequences) {
         keys = new AddressKeys(maxEntries, INITIAL);
+        listedOn = new int[2 * sequences];
         int length = keys.slabLength();
         flags = new byte[length];
         expiresAt = new long[length];
@@ -49,13 +52,32 @@ final class Admissions {
         return keys.maxEntries();
     }
 
-    /** How many sources are on a list now (an O(n) count, for status). */
+    /** How many sources are on a list now. */
     int listedCount() {
         int n = 0;
-        for (int i = 0; i < heapSize; i++) {
-            n += flags[heap[i]] & LISTED;
+        for (int count : listedOn) {
+            n += count;
         }
         return n;
+    }
+
+    /** How many sources are on the sequence's list of the family now. */
+    int listedOn(int sequence, int family) {
+        return listedOn[slot(sequence, family)];
+    }
+
+    private static int slot(int sequence, int family) {
+        return 2 * sequence + (family == 6 ? 1 : 0);
+    }
+
+    /** Every change of an entry's flags goes through here, so the per-list counts stay true. */
+    private void flags(int id, int value) {
+        int was = flags[id] & LISTED;
+        int is = value & LISTED;
+        if (was != is) {
+            listedOn[slot(keys.tag(id), keys.family(id))] += is - was;
+        }
+        flags[id] = (byte) value;
     }
 
     boolean listed(int family, long hi, long lo, int sequence) {
@@ -80,12 +102,28 @@ final class Admissions {
         expiresAt[id] = nowNanos + windowNanos;
         if (holdOffNanos > 0) {
             holdOffUntil[id] = nowNanos + holdOffNanos;
-            flags[id] = LISTED | HOLDING;
+            flags(id, LISTED | HOLDING);
         } else {
-            flags[id] = LISTED;
+            flags(id, LISTED);
         }
         fix(id);
         return was;
+    }
+
+    /**
+     * The listed source connected to the guarded port: its admission was used, so its hold-off ends (a user who
+     * connected may knock again; a scanner repeating a knock port never connects). Returns whether it was listed.
+     */
+    boolean use(int family, long hi, long lo, int sequence) {
+        int id = keys.find(family, hi, lo, sequence);
+        if (id < 0 || (flags[id] & LISTED) == 0) {
+            return false;
+        }
+        if ((flags[id] & HOLDING) != 0) {
+            flags(id, LISTED);
+            fix(id);
+        }
+        return true;
     }
 
     /**
@@ -98,7 +136,7 @@ final class Admissions {
         if ((flags[id] & LISTED) == 0 || until - expiresAt[id] > 0) {
             expiresAt[id] = until;
         }
-        flags[id] |= LISTED;
+        flags(id, flags[id] | LISTED);
         fix(id);
     }
 
@@ -108,7 +146,7 @@ final class Admissions {
         if (id < 0 || (flags[id] & LISTED) == 0) {
             return false;
         }
-        flags[id] &= ~LISTED;
+        flags(id, flags[id] & ~LISTED);
         if ((flags[id] & HOLDING) != 0 && holdOffUntil[id] - nowNanos > 0) {
             fix(id);
         } else {
@@ -131,7 +169,7 @@ final class Admissions {
         while (heapSize > 0 && deadline(heap[0]) - nowNanos <= 0) {
             int id = heap[0];
             if ((flags[id] & LISTED) != 0) {
-                flags[id] &= ~LISTED;
+                flags(id, flags[id] & ~LISTED);
                 sink.unlisted(keys.family(id), keys.hi(id), keys.lo(id), keys.tag(id), false);
             }
             if ((flags[id] & HOLDING) != 0 && holdOffUntil[id] - nowNanos > 0) {
@@ -160,7 +198,7 @@ final class Admissions {
     void restore(int family, long hi, long lo, int sequence, boolean listed, long expires, boolean holding,
                  long holdOff, Unlisted sink) {
         int id = findOrInsert(family, hi, lo, sequence, sink);
-        flags[id] = (byte) ((listed ? LISTED : 0) | (holding ? HOLDING : 0));
+        flags(id, (listed ? LISTED : 0) | (holding ? HOLDING : 0));
         expiresAt[id] = expires;
         holdOffUntil[id] = holdOff;
         fix(id);
@@ -209,7 +247,7 @@ final class Admissions {
             heapPos[last] = pos;
             fix(last);
         }
-        flags[id] = 0;
+        flags(id, 0);
         keys.remove(id);
     }
 

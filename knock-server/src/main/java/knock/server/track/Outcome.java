@@ -7,12 +7,22 @@ package knock.server.track;
 public enum Outcome {
     /** Nothing: not a knock step or a neighbour of one, or a stray step from a source that has no progress. */
     IGNORED,
-    /** A repeat of the step just taken within the duplicate grace (a SYN retransmit): no change. */
+    /**
+     * A repeat of the step just taken: a resend of the same packet (same source port, a SYN retransmit) while the
+     * progress stands, or another packet within the duplicate grace. No change.
+     */
     DUPLICATE,
+    /** A listed source opened a connection to the guarded port: its admission was used, its hold-off ends. */
+    CONNECTED,
     /** The source took a step (or started over at step 1) and has steps left. */
     ADVANCED,
     /** The source completed a sequence and was put on (or refreshed in) its list. */
     ADMITTED,
+    /**
+     * The source completed a sequence but its list is full (the kernel's {@code ip_list_tot}): it stays off, so
+     * that the kernel never silently evicts a source admitted before.
+     */
+    REFUSED,
     /** A wrong or late step: the source starts over and, if it was listed, came off the list. */
     BROKEN,
     /** The scan guard fired: progress reset and, if it was listed, the source came off the list. */

@@ -16,14 +16,22 @@ final class SequencePlan {
 
     /** Progress is a byte per source and sequence. */
     static final int MAX_STEPS = 127;
+    private static final long RESEND_SPAN_NANOS = 64_000_000_000L;
 
     final SequenceConfig config;
     final int length;
     final long stepTimeoutNanos;
     final long duplicateGraceNanos;
+    /**
+     * How long a resend of the step just taken (TCP or UDP, same source port) is known as one: Linux resends an
+     * unanswered SYN after 1, 3, 7, 15, 31 and 63 s (tcp_syn_retries 6).
+     */
+    final long resendNanos;
     final long windowNanos;
     final long holdOffNanos;
     final int adjacent;
+    /** The guarded port: a SYN to it from a listed source is that source using its admission. */
+    final int guardPort;
     final boolean otherAddress;
     private final int[] protocols;
     private final int[] values;
@@ -47,9 +55,11 @@ final class SequencePlan {
         }
         stepTimeoutNanos = config.sequence().stepTimeout().toNanos();
         duplicateGraceNanos = daemon.duplicateGrace().toNanos();
+        resendNanos = Math.max(duplicateGraceNanos, RESEND_SPAN_NANOS);
         windowNanos = config.window().toNanos();
         holdOffNanos = config.scanGuard().holdOff().toNanos();
         adjacent = config.scanGuard().adjacent();
+        guardPort = config.guardPort();
         otherAddress = config.scanGuard().otherAddress();
         List<InetAddress> v4 = config.knockAddresses(4);
         knock4 = new long[v4.size()];

@@ -7,38 +7,56 @@ import java.util.Map;
 import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
 import knock.sequence.Protocol;
+import knock.server.Knock;
 
 /**
  * The daemon's decisions: moves each source along the config's sequences packet by packet, admits it when it
  * completes one, and breaks or scan-removes it per the port-knocking recipe. Acts only through
  * {@link TrackEvents}; writes nothing itself.
  *
- * <p>Per sequence and packet, in order: a step on another address or a neighbour of a step is a scan (reset
- * and, if listed, removal); a repeat of the step just taken within the duplicate grace is ignored; the expected
- * next step in time advances (the last one admits, unless within the hold-off of the previous admission: a
- * scan); step 1 restarts; any other step on a knock address, or the expected one too late, breaks the source
- * if it had progress or is listed.
+ * <p>Per sequence and packet, in order: a SYN to the guarded port from a listed source is a connection (its
+ * admission was used, its hold-off ends); a step on another address or a neighbour of a step is a scan (reset
+ * and, if listed, removal); a repeat of the step just taken is ignored when it is a resend of the same packet
+ * (same source port: a SYN retransmit comes 1, 3, 7... s later) while the progress stands, or any repeat
+ * within the duplicate grace; the expected next step in time advances (the last one admits, unless within the
+ * hold-off of a previous admission that was never used: a scan; or unless the list is full: refused); step 1
+ * restarts; any other step on a knock address, or the expected one too late, breaks the source if it had
+ * progress or is listed.
  *
- * <p>Drive it from one thread: {@link #onKnock} per packet addressed to the box (allocation-free once the table
+ * <p>Drive it from one thread: {@link #judge} per packet addressed to the box (allocation-free once the table
  * has grown), {@link #expire} when {@link #nextDeadline()} is due, {@link #adopt} at start for each entry found
  * on the lists, {@link #reconfigure} on reload. Time is always the caller's {@link System#nanoTime()}.
  */
 public final class SequenceTracker {
+
+    private static final int ICMP = Protocol.ICMP.ordinal();
 
     private final TrackEvents events;
     private final Admissions.Unlisted unlisted = this::unlisted;
     private SequencePlan[] plans;
     private SourceTable table;
     private Admissions admissions;
+    /** Entries each kernel list keeps (xt_recent's {@code ip_list_tot}); admissions stop there. */
+    private int listCapacity;
     /** Evictions of tables replaced by {@link #reconfigure}. */
     private long evictedBefore;
 
+    /** A tracker whose lists never fill (tests, benchmarks). */
     public SequenceTracker(ServerConfig config, TrackEvents events) {
+        this(config, events, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param listCapacity entries the kernel keeps per list (xt_recent's {@code ip_list_tot}): past it the kernel
+     *     silently evicts the oldest entry, so the tracker refuses new admissions instead
+     */
+    public SequenceTracker(ServerConfig config, TrackEvents events, int listCapacity) {
         this.events = events;
         this.plans = plans(config);
+        this.listCapacity = listCapacity;
         int max = config.daemon().maxSources();
         this.table = new SourceTable(max, plans.length);
-        this.admissions = new Admissions(max);
+        this.admissions = new Admissions(max, plans.length);
     }
 
     private static SequencePlan[] plans(ServerConfig config) {
@@ -51,21 +69,19 @@ public final class SequenceTracker {
     }
 
     /**
-     * Takes one packet addressed to this box. IPv4 addresses in the low 32 bits of {@code *Lo} ({@code *Hi}
-     * ignored), IPv6 as two big-endian longs; {@code value} is the destination port, or the echo payload length
-     * for ICMP. Never allocates once the tables have grown.
+     * Judges one packet addressed to this box against every sequence; the most severe outcome wins. Never
+     * allocates once the tables have grown.
      */
-    public Outcome onKnock(int family, long srcHi, long srcLo, long dstHi, long dstLo, Protocol protocol, int value,
-                           long nowNanos) {
-        if (family == 4) {
-            srcHi = 0;
-            srcLo &= 0xffff_ffffL;
-            dstHi = 0;
-            dstLo &= 0xffff_ffffL;
-        } else if (family != 6) {
+    public Outcome judge(Knock knock) {
+        int family = knock.family();
+        if (family != 4 && family != 6) {
             return Outcome.IGNORED;
         }
-        int proto = protocol.ordinal();
+        long srcHi = knock.srcHi();
+        long srcLo = knock.srcLo();
+        int proto = knock.protocol().ordinal();
+        int value = knock.value();
+        long now = knock.receivedNanos();
         Outcome result = Outcome.IGNORED;
         int id = -1;
         boolean looked = false;
@@ -74,7 +90,15 @@ public final class SequenceTracker {
             if (!plan.knocksIn(family)) {
                 continue;
             }
-            ScanGuard.Hit hit = ScanGuard.classify(plan, family, dstHi, dstLo, proto, value);
+            if (knock.protocol() == Protocol.TCP && value == plan.guardPort) {
+                // Only a listed source's connection is logged to us by the guard chain; anyone else's is noise.
+                if (admissions.use(family, srcHi, srcLo, s)) {
+                    events.connected(plan.config, family, srcHi, srcLo);
+                    result = result.max(Outcome.CONNECTED);
+                }
+                continue;
+            }
+            ScanGuard.Hit hit = ScanGuard.classify(plan, family, knock.dstHi(), knock.dstLo(), proto, value);
             if (hit == ScanGuard.Hit.NONE) {
                 continue;
             }
@@ -84,10 +108,10 @@ public final class SequenceTracker {
             }
             Outcome o;
             if (hit == ScanGuard.Hit.KNOCK) {
-                o = knock(s, plan, id, family, srcHi, srcLo, proto, value, nowNanos);
+                o = knock(s, plan, id, family, srcHi, srcLo, proto, value, knock.srcPort(), now);
             } else {
                 o = scan(s, plan, id, family, srcHi, srcLo,
-                        hit == ScanGuard.Hit.ADJACENT ? Scan.ADJACENT : Scan.OTHER_ADDRESS, nowNanos);
+                        hit == ScanGuard.Hit.ADJACENT ? Scan.ADJACENT : Scan.OTHER_ADDRESS, now);
             }
             // Progress may have created, touched or freed the entry: look again for the next sequence.
             if (o != Outcome.IGNORED && o != Outcome.DUPLICATE) {
@@ -99,18 +123,19 @@ public final class SequenceTracker {
     }
 
     private Outcome knock(int s, SequencePlan plan, int id, int family, long hi, long lo, int proto, int value,
-                          long now) {
+                          int port, long now) {
         int p = id >= 0 ? table.next(id, s) : 0;
         long last = id >= 0 ? table.lastAt(id, s) : 0;
-        if (p > 0 && plan.stepIs(p - 1, proto, value) && now - last <= plan.duplicateGraceNanos) {
+        if (p > 0 && plan.stepIs(p - 1, proto, value) && (now - last <= plan.duplicateGraceNanos
+                || proto != ICMP && table.lastPort(id, s) == port && now - last <= plan.resendNanos)) {
             return Outcome.DUPLICATE;
         }
         boolean expected = p < plan.length && plan.stepIs(p, proto, value);
         if (expected && (p == 0 || now - last <= plan.stepTimeoutNanos)) {
-            return advance(s, plan, id, family, hi, lo, p + 1, now);
+            return advance(s, plan, id, family, hi, lo, p + 1, port, now);
         }
         if (plan.stepIs(0, proto, value)) {
-            return advance(s, plan, id, family, hi, lo, 1, now);
+            return advance(s, plan, id, family, hi, lo, 1, port, now);
         }
         boolean listed = admissions.listed(family, hi, lo, s);
         if (p == 0 && !listed) {
@@ -122,7 +147,8 @@ public final class SequenceTracker {
         return Outcome.BROKEN;
     }
 
-    private Outcome advance(int s, SequencePlan plan, int id, int family, long hi, long lo, int next, long now) {
+    private Outcome advance(int s, SequencePlan plan, int id, int family, long hi, long lo, int next, int port,
+                            long now) {
         if (next == plan.length && plan.holdOffNanos > 0 && admissions.holdsOff(family, hi, lo, s, now)) {
             return scan(s, plan, id, family, hi, lo, Scan.HOLD_OFF, now);
         }
@@ -131,13 +157,19 @@ public final class SequenceTracker {
         } else {
             table.touch(id);
         }
-        table.progress(id, s, next, now);
+        // Kept after completion too, so that a resend of the last step is known as one.
+        table.progress(id, s, next, now, port);
         if (next < plan.length) {
             events.advanced(plan.config, family, hi, lo, next);
             return Outcome.ADVANCED;
         }
-        boolean refreshed = admissions.admit(family, hi, lo, s, now, plan.windowNanos, plan.holdOffNanos, unlisted);
-        events.admitted(plan.config, family, hi, lo, refreshed);
+        boolean listed = admissions.listed(family, hi, lo, s);
+        if (!listed && admissions.listedOn(s, family) >= listCapacity) {
+            events.refused(plan.config, family, hi, lo, listCapacity);
+            return Outcome.REFUSED;
+        }
+        admissions.admit(family, hi, lo, s, now, plan.windowNanos, plan.holdOffNanos, unlisted);
+        events.admitted(plan.config, family, hi, lo, listed, now);
         return Outcome.ADMITTED;
     }
 
@@ -173,6 +205,20 @@ public final class SequenceTracker {
         }
         admissions.adopt(family, hi, lo, s, nowNanos, plans[s].windowNanos, unlisted);
         return true;
+    }
+
+    /**
+     * Forgets a listed source the kernel list no longer holds (the ruleset was reloaded, someone wrote {@code -ADDR}
+     * or {@code /}), so that nothing claims an entry the kernel lacks. Returns whether it was listed.
+     */
+    public boolean forget(SequenceConfig sequence, int family, long hi, long lo, long nowNanos) {
+        int s = indexOf(sequence.name());
+        return s >= 0 && admissions.unlist(family, hi, lo, s, nowNanos);
+    }
+
+    /** Changes how many entries each kernel list keeps (read again at reload); admitted sources stay. */
+    public void listCapacity(int entries) {
+        listCapacity = entries;
     }
 
     /** Ends every window due by {@code nowNanos}, calling {@link TrackEvents#expired} for each. */
@@ -226,13 +272,13 @@ public final class SequenceTracker {
                     if (copy < 0) {
                         copy = to.findOrInsert(from.family(id), from.hi(id), from.lo(id));
                     }
-                    to.progress(copy, t, from.next(id, s), from.lastAt(id, s));
+                    to.progress(copy, t, from.next(id, s), from.lastAt(id, s), from.lastPort(id, s));
                 }
             }
         }
 
         Admissions was = admissions;
-        Admissions now = new Admissions(max);
+        Admissions now = new Admissions(max, next.length);
         plans = next;
         table = to;
         admissions = now;

@@ -9,7 +9,7 @@ import knock.config.SequenceConfig;
  * low 32 bits of {@code lo}, {@code hi} 0; IPv6 as two big-endian longs) so that hostile traffic costs no
  * allocation; format them only when logging at a level that is on.
  *
- * <p>Called on the tracker's thread from inside {@link SequenceTracker#onKnock}, {@link SequenceTracker#expire}
+ * <p>Called on the tracker's thread from inside {@link SequenceTracker#judge}, {@link SequenceTracker#expire}
  * and {@link SequenceTracker#reconfigure}; must not call back into the tracker.
  */
 public interface TrackEvents {
@@ -18,8 +18,22 @@ public interface TrackEvents {
     default void advanced(SequenceConfig sequence, int family, long hi, long lo, int stepsTaken) {
     }
 
-    /** The source completed the sequence: add it to the list ({@code refreshed}: it was on it already). */
-    void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed);
+    /**
+     * The source completed the sequence: add it to the list ({@code refreshed}: it was on it already).
+     * {@code packetNanos} is when the completing packet reached user space ({@link System#nanoTime()}), so the
+     * caller can tell how long packet-to-list took.
+     */
+    void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed, long packetNanos);
+
+    /**
+     * The source completed the sequence but the list holds as many entries as the kernel keeps: it was not
+     * admitted (the kernel would otherwise evict the oldest admitted source silently).
+     */
+    void refused(SequenceConfig sequence, int family, long hi, long lo, int capacity);
+
+    /** A listed source connected to the guarded port: its admission was used. */
+    default void connected(SequenceConfig sequence, int family, long hi, long lo) {
+    }
 
     /** The source broke its progress; {@code removed}: it was listed, take it off the list now. */
     void broken(SequenceConfig sequence, int family, long hi, long lo, Break reason, boolean removed);

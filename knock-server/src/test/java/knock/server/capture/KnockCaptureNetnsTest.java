@@ -79,7 +79,7 @@ class KnockCaptureNetnsTest {
     @Test
     void seesEveryKnockToDroppedPortsAndTheFilterKeepsTheRestInTheKernel() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
-        KnockSink sink = (f, sh, sl, dh, dl, p, v, t) -> events.add(describe(f, sh, sl, dh, dl, p, v));
+        KnockSink sink = k -> events.add(describe(k.family(), k.srcHi(), k.srcLo(), k.dstHi(), k.dstLo(), k.protocol(), k.value()));
         ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
         KnockCapture capture = fw.call(() -> KnockCapture.open(config, sink));
         capture.start();
@@ -120,7 +120,7 @@ class KnockCaptureNetnsTest {
         ServerConfig config = ServerConfigReader.parse("netns.conf", "[server]\ninterfaces = eth0\n" + CONFIG);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         KnockCapture capture = fw.call(() -> KnockCapture.open(config,
-                (f, sh, sl, dh, dl, p, v, t) -> events.add(describe(f, sh, sl, dh, dl, p, v))));
+                k -> events.add(describe(k.family(), k.srcHi(), k.srcLo(), k.dstHi(), k.dstLo(), k.protocol(), k.value()))));
         capture.start();
         try (capture) {
             client.knockUdp(KNOCK6, 7999, KNOCK);
@@ -129,7 +129,7 @@ class KnockCaptureNetnsTest {
         }
         ServerConfig missing = ServerConfigReader.parse("netns.conf", "[server]\ninterfaces = kcnone0\n" + CONFIG);
         NativeException e = assertThrows(NativeException.class, () -> fw.call(() -> KnockCapture.open(missing,
-                (f, sh, sl, dh, dl, p, v, t) -> { })));
+                k -> { })));
         assertTrue(e.getMessage().contains("kcnone0") && e.getMessage().contains("ENODEV"),
                 "error for a missing interface: " + e);
     }
@@ -140,7 +140,7 @@ class KnockCaptureNetnsTest {
         fw.exec("ip", "link", "add", dev, "type", "veth", "peer", "name", "kce0").orThrow();
         fw.exec("ip", "link", "set", dev, "up").orThrow();
         ServerConfig config = ServerConfigReader.parse("netns.conf", "[server]\ninterfaces = " + dev + "\n" + CONFIG);
-        KnockCapture capture = fw.call(() -> KnockCapture.open(config, (f, sh, sl, dh, dl, p, v, t) -> { }));
+        KnockCapture capture = fw.call(() -> KnockCapture.open(config, k -> { }));
         capture.start();
         try (capture) {
             fw.exec("ip", "link", "del", dev).orThrow();
@@ -157,7 +157,7 @@ class KnockCaptureNetnsTest {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
         KnockCapture capture = fw.call(() -> KnockCapture.open(config,
-                (f, sh, sl, dh, dl, p, v, t) -> events.add(describe(f, sh, sl, dh, dl, p, v))));
+                k -> events.add(describe(k.family(), k.srcHi(), k.srcLo(), k.dstHi(), k.dstLo(), k.protocol(), k.value()))));
         capture.start();
         String a4 = "198.18.0.2";
         String b4 = "198.18.0.1";
@@ -210,11 +210,11 @@ class KnockCaptureNetnsTest {
         int rounds = 200;
         DefaultEventLoop loop = new DefaultEventLoop();
         long[] seen = new long[3]; // count, capture-thread time, event-loop time; guarded by itself
-        KnockQueue queue = new KnockQueue(1024, loop, (f, sh, sl, dh, dl, p, v, t) -> {
+        KnockQueue queue = new KnockQueue(1024, loop, k -> {
             long now = System.nanoTime();
             synchronized (seen) {
                 seen[0]++;
-                seen[1] = t;
+                seen[1] = k.receivedNanos();
                 seen[2] = now;
             }
         });

@@ -20,7 +20,7 @@ class AdmissionsTest {
 
     @Test
     void windowsEndInDeadlineOrder() {
-        Admissions a = new Admissions(10_000);
+        Admissions a = new Admissions(10_000, 4);
         SplittableRandom r = new SplittableRandom(3);
         long[] ends = new long[5000];
         for (int i = 0; i < ends.length; i++) {
@@ -42,7 +42,7 @@ class AdmissionsTest {
 
     @Test
     void unlistKeepsTheHoldOff() {
-        Admissions a = new Admissions(16);
+        Admissions a = new Admissions(16, 4);
         a.admit(4, 0, 2, 0, 100, 90, 300, sink);
         assertTrue(a.unlist(4, 0, 2, 0, 110), "listed source not unlisted");
         assertFalse(a.listed(4, 0, 2, 0), "still listed");
@@ -56,7 +56,7 @@ class AdmissionsTest {
 
     @Test
     void atTheCapTheEarliestDeadlineGoesAndComesOffItsList() {
-        Admissions a = new Admissions(16);
+        Admissions a = new Admissions(16, 4);
         for (int i = 0; i < 16; i++) {
             a.admit(4, 0, i, 0, 0, 1000 + i, 0, sink);
         }
@@ -68,7 +68,7 @@ class AdmissionsTest {
 
     @Test
     void adoptionKeepsTheLaterExpiry() {
-        Admissions a = new Admissions(16);
+        Admissions a = new Admissions(16, 4);
         a.admit(4, 0, 2, 0, 0, 500, 0, sink);
         a.adopt(4, 0, 2, 0, 0, 90, sink);
         assertEquals(500, a.nextDeadline(), "adoption shortened a window");

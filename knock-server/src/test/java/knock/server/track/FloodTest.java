@@ -18,13 +18,19 @@ import org.junit.jupiter.api.Test;
 
 import knock.config.SequenceConfig;
 import knock.sequence.Protocol;
+import knock.server.TestKnock;
 
 /** Hostile volume: random sources at and past the cap, and the per-packet path's allocation. */
 class FloodTest {
 
     static final TrackEvents QUIET = new TrackEvents() {
         @Override
-        public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed) {
+        public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed,
+                             long packetNanos) {
+        }
+
+        @Override
+        public void refused(SequenceConfig sequence, int family, long hi, long lo, int capacity) {
         }
 
         @Override
@@ -67,9 +73,9 @@ class FloodTest {
             long src = 0x0a00_0000L + i;
             long now = T0 + s(3) + i;
             if (r.nextInt(4) == 0) {
-                t.onKnock(6, 0x2001_0db8_0000_0000L | Integer.toUnsignedLong(r.nextInt()), src, PREFIX6, 1, Protocol.TCP, 7000, now);
+                t.judge(TestKnock.of(6, 0x2001_0db8_0000_0000L | Integer.toUnsignedLong(r.nextInt()), src, PREFIX6, 1, Protocol.TCP, 7000, now));
             } else {
-                t.onKnock(4, 0, src, 0, KNOCK4, Protocol.TCP, 7000, now);
+                t.judge(TestKnock.of(4, 0, src, 0, KNOCK4, Protocol.TCP, 7000, now));
             }
         }
         long took = System.nanoTime() - started;
@@ -114,13 +120,13 @@ class FloodTest {
             now += 1_000_000;
             long a = src[i];
             switch (kind[i]) {
-                case 0, 1 -> t.onKnock(4, 0, a, 0, KNOCK4, Protocol.TCP, 7000, now);
-                case 2 -> t.onKnock(4, 0, a, 0, KNOCK4, Protocol.UDP, 8000, now);
-                case 3 -> t.onKnock(4, 0, a, 0, KNOCK4, Protocol.ICMP, 64, now);
-                case 4 -> t.onKnock(4, 0, a, 0, KNOCK4, Protocol.TCP, 7001, now);
-                case 5 -> t.onKnock(4, 0, a, 0, KNOCK4 + 10, Protocol.TCP, 7000, now);
-                case 6 -> t.onKnock(6, PREFIX6, a, PREFIX6, 1, Protocol.TCP, 7000, now);
-                default -> t.onKnock(4, 0, a, 0, KNOCK4, Protocol.TCP, 22, now);
+                case 0, 1 -> t.judge(TestKnock.of(4, 0, a, 0, KNOCK4, Protocol.TCP, 7000, now));
+                case 2 -> t.judge(TestKnock.of(4, 0, a, 0, KNOCK4, Protocol.UDP, 8000, now));
+                case 3 -> t.judge(TestKnock.of(4, 0, a, 0, KNOCK4, Protocol.ICMP, 64, now));
+                case 4 -> t.judge(TestKnock.of(4, 0, a, 0, KNOCK4, Protocol.TCP, 7001, now));
+                case 5 -> t.judge(TestKnock.of(4, 0, a, 0, KNOCK4 + 10, Protocol.TCP, 7000, now));
+                case 6 -> t.judge(TestKnock.of(6, PREFIX6, a, PREFIX6, 1, Protocol.TCP, 7000, now));
+                default -> t.judge(TestKnock.of(4, 0, a, 0, KNOCK4, Protocol.TCP, 22, now));
             }
             if ((i & 1023) == 0) {
                 t.expire(now);

@@ -21,8 +21,19 @@ final class RecordingEvents implements TrackEvents {
     }
 
     @Override
-    public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed) {
+    public void admitted(SequenceConfig sequence, int family, long hi, long lo, boolean refreshed,
+                         long packetNanos) {
         lines.add((refreshed ? "refreshed " : "admitted ") + sequence.list(family) + " " + Address.format(family, hi, lo));
+    }
+
+    @Override
+    public void refused(SequenceConfig sequence, int family, long hi, long lo, int capacity) {
+        lines.add("refused " + sequence.list(family) + " " + Address.format(family, hi, lo) + " full=" + capacity);
+    }
+
+    @Override
+    public void connected(SequenceConfig sequence, int family, long hi, long lo) {
+        lines.add("connected " + sequence.list(family) + " " + Address.format(family, hi, lo));
     }
 
     @Override

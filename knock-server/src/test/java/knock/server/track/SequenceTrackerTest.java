@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
 import knock.sequence.Protocol;
+import knock.server.TestKnock;
 
 class SequenceTrackerTest {
 
@@ -53,7 +54,7 @@ class SequenceTrackerTest {
     }
 
     static Outcome hit(SequenceTracker t, long src, long dst, Protocol p, int value, long now) {
-        return t.onKnock(4, 0, src, 0, dst, p, value, now);
+        return t.judge(TestKnock.of(4, 0, src, 0, dst, p, value, now));
     }
 
     /** Knocks the whole sequence from CLIENT4 on KNOCK4 one second apart, starting at {@code start}. */
@@ -268,15 +269,15 @@ class SequenceTrackerTest {
         SequenceTracker t = tracker(CONFIG);
         long knockLo = 1;
         long clientLo = 2;
-        t.onKnock(6, PREFIX6, clientLo, PREFIX6, knockLo, Protocol.TCP, 7000, T0);
+        t.judge(TestKnock.of(6, PREFIX6, clientLo, PREFIX6, knockLo, Protocol.TCP, 7000, T0));
         // IPv4 198.18.0.2 shares nothing with fd6b:...::2 nor with ::2: a different family key
-        assertEquals(Outcome.IGNORED, t.onKnock(4, 0, CLIENT4, 0, KNOCK4, Protocol.UDP, 8000, T0 + s(1)),
+        assertEquals(Outcome.IGNORED, t.judge(TestKnock.of(4, 0, CLIENT4, 0, KNOCK4, Protocol.UDP, 8000, T0 + s(1))),
                 "the IPv4 source took the IPv6 source's step");
-        t.onKnock(6, PREFIX6, clientLo, PREFIX6, knockLo, Protocol.UDP, 8000, T0 + s(1));
-        assertEquals(Outcome.ADMITTED, t.onKnock(6, PREFIX6, clientLo, PREFIX6, knockLo, Protocol.ICMP, 64, T0 + s(2)),
+        t.judge(TestKnock.of(6, PREFIX6, clientLo, PREFIX6, knockLo, Protocol.UDP, 8000, T0 + s(1)));
+        assertEquals(Outcome.ADMITTED, t.judge(TestKnock.of(6, PREFIX6, clientLo, PREFIX6, knockLo, Protocol.ICMP, 64, T0 + s(2))),
                 "IPv6 knock not admitted");
         assertEquals("admitted ssh6 fd6b:6e6f:636b::2", events.last(), "IPv6 admission event");
-        assertEquals(Outcome.SCAN, t.onKnock(6, PREFIX6, clientLo, PREFIX6, 0x11, Protocol.TCP, 7000, T0 + s(3)),
+        assertEquals(Outcome.SCAN, t.judge(TestKnock.of(6, PREFIX6, clientLo, PREFIX6, 0x11, Protocol.TCP, 7000, T0 + s(3))),
                 "knock port on the IPv6 SSH address");
         assertEquals("scan ssh6 fd6b:6e6f:636b::2 other-address removed", events.last(), "IPv6 scan event");
     }
@@ -287,8 +288,7 @@ class SequenceTrackerTest {
         knockAll(t, CLIENT4, T0);
         events.take();
         // ::ffff:198.18.0.2 on the wire is some IPv6 source, not our IPv4 client
-        assertEquals(Outcome.SCAN, t.onKnock(6, 0, 0xffff_0000_0000L | CLIENT4, PREFIX6, 1, Protocol.TCP, 7001,
-                T0 + s(5)), "scan from the mapped lookalike");
+        assertEquals(Outcome.SCAN, t.judge(TestKnock.of(6, 0, 0xffff_0000_0000L | CLIENT4, PREFIX6, 1, Protocol.TCP, 7001, T0 + s(5))), "scan from the mapped lookalike");
         assertEquals(List.of("scan ssh6 ::ffff:c612:2 adjacent"), events.take(), "lookalike took the IPv4 entry off");
         assertEquals(1, t.listedSources(), "the IPv4 client lost its admission");
     }
@@ -296,7 +296,7 @@ class SequenceTrackerTest {
     @Test
     void familyWithoutKnockAddressIsIgnored() {
         SequenceTracker t = tracker(CONFIG.replace(" fd6b:6e6f:636b::1", ""));
-        assertEquals(Outcome.IGNORED, t.onKnock(6, PREFIX6, 2, PREFIX6, 1, Protocol.TCP, 7000, T0),
+        assertEquals(Outcome.IGNORED, t.judge(TestKnock.of(6, PREFIX6, 2, PREFIX6, 1, Protocol.TCP, 7000, T0)),
                 "IPv6 knock on a sequence with no IPv6 knock address");
     }
 
