@@ -44,11 +44,6 @@ final class Libc {
     static final int SO_SNDTIMEO = 21;
     static final int SCM_RIGHTS = 1;
     static final int SO_RCVBUFFORCE = 33;
-    static final int SO_ATTACH_FILTER = 26;
-    static final int SOL_PACKET = 263;
-    static final int PACKET_STATISTICS = 6;
-    static final int PACKET_IGNORE_OUTGOING = 23;
-    static final int ETH_P_ALL = 0x0003;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_NOSIGNAL = 0x4000;

@@ -40,6 +40,9 @@ public final class Ruleset {
                 ruleset.rule("-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type " + type + " -m hl --hl-eq 255 -j ACCEPT");
             }
         }
+        if (mode == Mode.DAEMON) {
+            KnockLog.add(ruleset, config);
+        }
         for (SequenceConfig sequence : config.sequences()) {
             if (mode == Mode.KERNEL && sequence.knocksIn(family)) {
                 KernelKnock.add(ruleset, sequence);
