@@ -78,7 +78,7 @@ netns_start() {
 
 # netns_probe NS ADDR PORT: prints open, hidden (no answer in 1.5 s) or rejected (refused at once).
 # After an open connection it waits a moment: until both sides have closed, conntrack still counts it, and
-# the guard's connlimit (max-connections = 1) would REJECT a probe right behind it.
+# the guard's connlimit (max-connections) could REJECT a probe right behind it.
 netns_probe() {
   local rc=0
   ip netns exec "$1" timeout 1.5 bash -c "exec 3<>/dev/tcp/$2/$3 && read -r -t 1 -u 3 _ ; exec 3<&-" \

@@ -3,7 +3,8 @@
 # earlier steps made in TARGET (lib/ jars, man/ pages, completion/ scripts):
 #   TARGET/knock-VERSION/                 the tar.gz's tree: bin/ libexec/ lib/ runtime/ etc/ systemd/ man/ ...
 #   TARGET/knock-VERSION-linux-ARCH.tar.gz
-#   TARGET/deb/data.tar.gz, TARGET/deb/etc/  what jdeb packs (/usr/lib/knock, /usr/bin, the units, ...; /etc/knock)
+#   TARGET/deb/data.tar.gz, TARGET/deb/etc/, TARGET/deb/modprobe.d/  what jdeb packs (/usr/lib/knock, /usr/bin,
+#                                         the units, ...; the conffiles in /etc/knock and /etc/modprobe.d)
 # It links the runtime with jlink, writes the example rulesets with the staged knock-server, and trains the
 # client's AOT cache on a real knock to loopback with the staged launcher and runtime: the cache is valid
 # only for that runtime and those jars (their mtimes too), so everything after it copies with mtimes kept.
@@ -16,12 +17,13 @@ stage=$target/$name
 modules=java.base,java.logging,jdk.jfr,jdk.unsupported # jdeps --print-module-deps over lib/*.jar
 
 rm -rf "$stage" "$target/deb" "$target"/knock-*.tar.gz
-mkdir -p "$stage"/{bin,libexec,lib,etc/rules,systemd,man/man1,completion}
+mkdir -p "$stage"/{bin,libexec,lib,etc/rules,systemd,modprobe.d,man/man1,completion}
 cp -p "$dist"/bin/knock "$dist"/bin/knock-server "$stage/bin/"
-cp -p "$dist"/libexec/launch "$stage/libexec/"
+cp -p "$dist"/libexec/launch "$dist"/libexec/knock-rules-load "$stage/libexec/"
 cp -p "$target"/lib/*.jar "$stage/lib/"
 cp -p "$dist"/etc/*.conf "$dist"/etc/knock-client.config "$dist"/etc/ssh_config "$stage/etc/"
 cp -p "$dist"/systemd/*.service "$stage/systemd/"
+cp -p "$dist"/modprobe/knock.conf "$stage/modprobe.d/"
 cp -p "$target"/man/*.1 "$stage/man/man1/"
 cp -p "$target"/completion/* "$stage/completion/"
 cp -p "$dist"/README.md "$stage/README.md"
@@ -60,7 +62,8 @@ tar --owner=0 --group=0 --numeric-owner -C "$target" -czf "$tarball" "$name"
 # The .deb's tree, from the stage with mtimes kept (cp -a), so the AOT cache still matches.
 root=$target/deb/root
 mkdir -p "$root"/usr/lib/knock "$root"/usr/bin "$root"/lib/systemd/system "$root"/usr/share/man/man1 \
-  "$root"/usr/share/bash-completion/completions "$root"/usr/share/doc/knock/examples "$target/deb/etc"
+  "$root"/usr/share/bash-completion/completions "$root"/usr/share/doc/knock/examples "$target/deb/etc" \
+  "$target/deb/modprobe.d"
 cp -a "$stage"/bin "$stage"/libexec "$stage"/lib "$stage"/runtime "$root/usr/lib/knock/"
 ln -s ../lib/knock/bin/knock "$root/usr/bin/knock"
 ln -s ../lib/knock/bin/knock-server "$root/usr/bin/knock-server"
@@ -72,7 +75,8 @@ cp -p "$stage"/completion/* "$root/usr/share/bash-completion/completions/"
 cp -p "$stage"/README.md "$root/usr/share/doc/knock/"
 cp -a "$stage"/etc/. "$root/usr/share/doc/knock/examples/"
 cp -p "$stage"/etc/knock-server.conf "$target/deb/etc/"
-chmod -R u=rwX,go=rX "$root" "$target/deb/etc"
+cp -p "$stage"/modprobe.d/knock.conf "$target/deb/modprobe.d/"
+chmod -R u=rwX,go=rX "$root" "$target/deb/etc" "$target/deb/modprobe.d"
 tar --owner=0 --group=0 --numeric-owner -C "$root" -czf "$target/deb/data.tar.gz" .
 
 echo "stage: $(du -h "$tarball" | cut -f1) $tarball; runtime $(du -sh "$stage/runtime" | cut -f1);" \

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The syntax layer of knock's config files: {@code [kind NAME]} section headers, {@code key = value} lines,
- * comments from {@code #} or {@code ;} to the end of a line, blank lines. Knows nothing of what keys mean; it
+ * comments from {@code #} or {@code ;} (at the start of a line or after a space) to the end of a line, blank
+ * lines. Knows nothing of what keys mean; it
  * keeps each line number so that later checks can blame the right line.
  */
 final class IniFile {
@@ -109,15 +110,23 @@ final class IniFile {
         return new IniFile(where, sections);
     }
 
-    private static String stripComment(String line) {
+    /**
+     * Cuts a comment: a line led by {@code #} or {@code ;}, or either after a space or tab ({@code steps = 7000
+     * # the knock}). No value contains a space followed by either, so the cut never eats a value.
+     */
+    static String stripComment(String line) {
         String t = line.stripLeading();
         if (t.startsWith("#") || t.startsWith(";")) {
             return "";
         }
-        int hash = line.indexOf(" #");
-        int tab = line.indexOf("\t#");
-        int cut = hash < 0 ? tab : tab < 0 ? hash : Math.min(hash, tab);
-        return cut < 0 ? line : line.substring(0, cut);
+        for (int i = 1; i < line.length(); i++) {
+            char c = line.charAt(i);
+            char before = line.charAt(i - 1);
+            if ((c == '#' || c == ';') && (before == ' ' || before == '\t')) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
     }
 
     private static String clip(String s) {

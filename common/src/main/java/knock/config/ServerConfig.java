@@ -7,12 +7,15 @@ import java.util.List;
 /**
  * A validated server config: the daemon's own settings and the sequences it watches.
  *
- * @param source the file it was read from, for messages
+ * @param source   the file it was read from, for messages
+ * @param warnings what works but will probably surprise, in file order; {@code check} prints them, the daemon
+ *                 should log them whenever it takes the config
  */
-public record ServerConfig(Path source, Daemon daemon, List<SequenceConfig> sequences) {
+public record ServerConfig(Path source, Daemon daemon, List<SequenceConfig> sequences, List<ConfigWarning> warnings) {
 
     public ServerConfig {
         sequences = List.copyOf(sequences);
+        warnings = List.copyOf(warnings);
     }
 
     /** The {@code [server]} section. */

@@ -5,8 +5,10 @@ import static knock.config.ServerSettings.*;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,7 +21,8 @@ import knock.sequence.Step;
 /**
  * Reads and checks a server config file. Checks what one key cannot see alone as well: a knock port whose
  * scan neighbourhood covers the guarded port, two steps in a row that are the same, lists of one family named
- * alike. Every failure is a {@link ConfigException} naming {@code file:line}.
+ * alike. Every failure is a {@link ConfigException} naming {@code file:line}; steps that everyday traffic
+ * sends ({@link EverydayTraffic}) are {@link ServerConfig#warnings() warnings}, not failures.
  */
 public final class ServerConfigReader {
 
@@ -41,7 +44,9 @@ public final class ServerConfigReader {
     private static ServerConfig read(IniFile ini, Path source) {
         Daemon daemon = null;
         List<SequenceConfig> sequences = new ArrayList<>();
+        List<ConfigWarning> warnings = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Map<String, String> listOwners = new HashMap<>();
         for (IniFile.Section section : ini.sections()) {
             String where = ini.where(section.line());
             switch (section.kind()) {
@@ -64,7 +69,22 @@ public final class ServerConfigReader {
                     if (!names.add(name)) {
                         throw new ConfigException(where, "sequence '" + name + "' repeated (expected: unique names)");
                     }
-                    sequences.add(sequence(name, new Values(ini, section, SEQUENCE)));
+                    if (sequences.size() == MAX_SEQUENCES) {
+                        throw new ConfigException(where, "[sequence " + name + "] is sequence " + (MAX_SEQUENCES + 1)
+                                + " (expected: at most " + MAX_SEQUENCES + " sequences)");
+                    }
+                    Values values = new Values(ini, section, SEQUENCE);
+                    SequenceConfig sequence = sequence(name, values, warnings);
+                    for (int family : new int[] {4, 6}) {
+                        String owner = listOwners.putIfAbsent(sequence.list(family), name);
+                        if (owner != null) {
+                            // One list, one owner: the window end of one sequence would take the other's admission.
+                            throw new ConfigException(values.where(family == 4 ? LIST4 : LIST6), "list" + family + " '"
+                                    + sequence.list(family) + "' is also sequence " + owner + "'s (expected: a list "
+                                    + "of its own per sequence)");
+                        }
+                    }
+                    sequences.add(sequence);
                 }
                 default -> throw new ConfigException(where, "unknown section [" + section.kind()
                         + "] (expected: [server] or [sequence NAME])");
@@ -73,7 +93,7 @@ public final class ServerConfigReader {
         if (sequences.isEmpty()) {
             throw new ConfigException(ini.where(), "no [sequence NAME] section (expected: at least one)");
         }
-        return new ServerConfig(source, daemon == null ? Daemon.defaults() : daemon, sequences);
+        return new ServerConfig(source, daemon == null ? Daemon.defaults() : daemon, sequences, warnings);
     }
 
     private static Daemon daemon(Values v) {
@@ -81,7 +101,7 @@ public final class ServerConfigReader {
                 v.get(LOG_LEVEL), v.get(NFLOG_GROUP));
     }
 
-    private static SequenceConfig sequence(String name, Values v) {
+    private static SequenceConfig sequence(String name, Values v, List<ConfigWarning> warnings) {
         List<Step> steps = v.get(STEPS);
         for (int i = 1; i < steps.size(); i++) {
             if (steps.get(i).equals(steps.get(i - 1))) {
@@ -97,6 +117,10 @@ public final class ServerConfigReader {
             if (step.protocol() == Protocol.TCP && Math.abs(step.value() - guardPort) <= adjacent) {
                 throw new ConfigException(v.where(STEPS), "step " + step + " is within scan-adjacent " + adjacent
                         + " of guard-port " + guardPort + " (expected: knock ports away from the guarded port)");
+            }
+            String everyday = EverydayTraffic.warning(step, adjacent);
+            if (everyday != null) {
+                warnings.add(new ConfigWarning(v.where(STEPS), everyday));
             }
         }
         String list4 = v.get(LIST4);

@@ -21,8 +21,12 @@ public final class ServerSettings {
     /** Interfaces to watch for knocks; empty means all, including ones that appear later. */
     public static final Setting<List<String>> INTERFACES = Setting.names("interfaces", List.of(),
             Pattern.compile("[A-Za-z0-9_.@:-]{1,15}"), "interface names such as eth0, or nothing for all");
-    /** Cap of the tracked-source table; beyond it the oldest source is evicted. */
-    public static final Setting<Integer> MAX_SOURCES = Setting.integer("max-sources", 1_000_000, 16, 100_000_000);
+    /**
+     * Cap of the tracked-source table; beyond it the oldest source is evicted. A flood fills it, so it must fit
+     * the heap: about 110 bytes per source (progress and admissions) plus 9 per further sequence, 107 MB at
+     * the default (measured with the tracker's {@code memoryBytes()} after a million one-step admissions). The upper bound keeps (sources x sequences) within an array's int index.
+     */
+    public static final Setting<Integer> MAX_SOURCES = Setting.integer("max-sources", 1_000_000, 16, 10_000_000);
     /** A repeat of the step just taken within this time (a SYN retransmit) is not a break. */
     public static final Setting<Duration> DUPLICATE_GRACE =
             Setting.duration("duplicate-grace", Duration.ofSeconds(2), Duration.ZERO);
@@ -41,8 +45,27 @@ public final class ServerSettings {
 
     // [sequence NAME]
 
-    /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/64}. Required. */
-    public static final Setting<List<Step>> STEPS = Setting.steps("steps");
+    /**
+     * Most {@code [sequence NAME]} sections in one config. Each costs per-source state in the daemon's tables
+     * ({@link #MAX_SOURCES} x sequences stays within an array index) and a chain with lists per family in the
+     * ruleset; a box guards a few services, not hundreds.
+     */
+    public static final int MAX_SEQUENCES = 64;
+    /**
+     * Most steps in one sequence. The daemon keeps a source's progress in a signed byte (at most 127 steps), and
+     * kernel mode spends one xt_recent list and one chain per step and family; no one types a knock of more
+     * than a handful of steps, so 64 leaves room and keeps the ruleset small.
+     */
+    public static final int MAX_STEPS = 64;
+    /**
+     * Largest ICMP echo payload of a step: 1280 (IPv6's minimum MTU, which every IPv6 link carries whole) - 40
+     * (IPv6 header) - 8 (ICMPv6 header). A larger echo may arrive in fragments, which netfilter reassembles
+     * for kernel mode but the daemon's packet socket sees apart, so the two modes would disagree.
+     */
+    public static final int MAX_ICMP_PAYLOAD = 1232;
+
+    /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/173}. Required. */
+    public static final Setting<List<Step>> STEPS = Setting.steps("steps", MAX_STEPS, MAX_ICMP_PAYLOAD);
     /** The box's addresses that take knocks; a knock port hit on any other address of the box is a scan. */
     public static final Setting<List<InetAddress>> KNOCK_ADDRESS = Setting.addresses("knock-address", null);
     /** The longest pause between two steps. */
@@ -60,7 +83,7 @@ public final class ServerSettings {
     public static final Setting<Duration> WINDOW =
             Setting.duration("window", Duration.ofSeconds(90), Duration.ofSeconds(1));
     /** Concurrent connections per source to the guarded port (the recipe's connlimit); 0 for no limit. */
-    public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("max-connections", 1, 0, 1000);
+    public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("max-connections", 4, 0, 1000);
     /** Ports within this distance of a knock port (excluding it) are a scan; 0 turns the check off. */
     public static final Setting<Integer> SCAN_ADJACENT = Setting.integer("scan-adjacent", 1, 0, 100);
     /** Whether a knock port hit on another address of the box is a scan. */

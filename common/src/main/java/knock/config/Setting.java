@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import knock.sequence.Protocol;
 import knock.sequence.Step;
 
 /**
@@ -18,6 +19,14 @@ import knock.sequence.Step;
  * @param <T> the parsed type
  */
 public final class Setting<T> {
+
+    /**
+     * The longest duration any key takes. xt_recent turns {@code --seconds} into jiffies in 32 bits, which wraps
+     * above 2^32 / HZ seconds: about 198 days at HZ=250, 49.7 days at HZ=1000 (Ubuntu's kernels), and kernel mode
+     * would then match the wrong entries; 49 days stays below on every HZ, and keeps every sum the daemon makes of nanosecond times (now + step-timeout per step + window + hold-off)
+     * far from a {@code long}'s overflow.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(49);
 
     private static final Pattern LIST_NAME = Pattern.compile("[A-Za-z0-9_-]{1,24}");
 
@@ -68,12 +77,17 @@ public final class Setting<T> {
         return parser.apply(raw);
     }
 
+    /**
+     * A duration from {@code min} to {@link #MAX_DURATION}. A value out of that range names the range
+     * ({@code hold-off 50d (expected: 0s-49d)}); one that is no duration at all names the syntax.
+     */
     public static Setting<Duration> duration(String key, Duration defaultValue, Duration min) {
         String expected = "a duration such as 500ms, 10s, 5m, 1h" + (min.isZero() ? "" : ", at least " + text(min));
+        String range = text(min) + "-" + text(MAX_DURATION);
         return new Setting<>(key, defaultValue, expected, raw -> {
-            Duration d = parseDuration(key, raw, expected);
+            Duration d = parseDuration(key, raw, expected, range);
             if (d.compareTo(min) < 0) {
-                throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
+                throw new IllegalArgumentException(key + " " + raw + " (expected: " + range + ")");
             }
             return d;
         });
@@ -118,12 +132,24 @@ public final class Setting<T> {
         return word(key, defaultValue, LIST_NAME, "a list name of 1-24 letters, digits, '-' or '_'");
     }
 
-    public static Setting<List<Step>> steps(String key) {
+    /**
+     * Knock steps, at most {@code maxSteps} of them, ICMP payloads of at most {@code maxIcmpPayload} bytes.
+     */
+    public static Setting<List<Step>> steps(String key, int maxSteps, int maxIcmpPayload) {
         String expected = "one or more steps " + Step.SYNTAX + ", separated by spaces or commas";
         return new Setting<>(key, null, expected, raw -> {
             List<Step> steps = new ArrayList<>();
             for (String word : words(raw)) {
-                steps.add(Step.parse(word));
+                Step step = Step.parse(word);
+                if (step.protocol() == Protocol.ICMP && step.value() > maxIcmpPayload) {
+                    throw new IllegalArgumentException("step " + step + " (expected: icmp/0-" + maxIcmpPayload
+                            + ", an echo that crosses any link unfragmented)");
+                }
+                steps.add(step);
+            }
+            if (steps.size() > maxSteps) {
+                throw new IllegalArgumentException(key + ": " + steps.size() + " steps (expected: at most " + maxSteps
+                        + ")");
             }
             return List.copyOf(steps);
         });
@@ -183,28 +209,41 @@ public final class Setting<T> {
         return words;
     }
 
-    static Duration parseDuration(String key, String raw, String expected) {
+    /**
+     * Parses {@code NUMBER[ms|s|m|min|h|d]} (a bare number is seconds) of at most {@link #MAX_DURATION}, without
+     * ever overflowing: a number too long for a {@code long} is out of range, not garbage.
+     */
+    static Duration parseDuration(String key, String raw, String expected, String range) {
         String t = raw.toLowerCase(Locale.ROOT);
         int split = 0;
-        while (split < t.length() && Character.isDigit(t.charAt(split))) {
+        while (split < t.length() && t.charAt(split) >= '0' && t.charAt(split) <= '9') {
             split++;
         }
-        if (split == 0 || split > 9) {
+        if (split == 0) {
             throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
         }
-        long n = Long.parseLong(t.substring(0, split));
-        return switch (t.substring(split)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "", "s" -> Duration.ofSeconds(n);
-            case "m", "min" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
+        Duration unit = switch (t.substring(split)) {
+            case "ms" -> Duration.ofMillis(1);
+            case "", "s" -> Duration.ofSeconds(1);
+            case "m", "min" -> Duration.ofMinutes(1);
+            case "h" -> Duration.ofHours(1);
+            case "d" -> Duration.ofDays(1);
             default -> throw new IllegalArgumentException(key + " " + raw + " (expected: " + expected + ")");
         };
+        String digits = t.substring(0, split).replaceFirst("^0+(?=.)", "");
+        // 18 digits always fit a long; more is beyond any bound here.
+        if (digits.length() > 18 || Long.parseLong(digits) > MAX_DURATION.dividedBy(unit)) {
+            throw new IllegalArgumentException(key + " " + raw + " (expected: " + range + ")");
+        }
+        return unit.multipliedBy(Long.parseLong(digits));
     }
 
-    /** A duration the way the config writes it: {@code 90s}, {@code 5m}, {@code 500ms}. */
+    /** A duration the way the config writes it: {@code 90s}, {@code 5m}, {@code 500ms}, {@code 49d}. */
     public static String text(Duration d) {
         long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
         if (ms % 3_600_000 == 0 && ms > 0) {
             return ms / 3_600_000 + "h";
         }

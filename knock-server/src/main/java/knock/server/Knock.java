@@ -92,10 +92,10 @@ public final class Knock {
         return protocol == Protocol.ICMP ? "icmp/" + value : value + "/" + protocol.label();
     }
 
-    /** For logs and test failures; allocates. */
+    /** For logs and test failures ({@code src=A dst=B 7000/tcp}); allocates. */
     @Override
     public String toString() {
-        return "src=" + Address.format(family, srcHi, srcLo) + " sport=" + srcPort + " dst="
-                + Address.format(family, dstHi, dstLo) + " " + step();
+        return "src=" + Address.format(family, srcHi, srcLo) + " dst=" + Address.format(family, dstHi, dstLo) + " "
+                + step();
     }
 }

@@ -3,9 +3,13 @@ package knock.server;
 import static knock.testnet.TestNetwork.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import knock.config.ServerConfig;
+import knock.net.TestNetns;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import knock.testnet.Host;
@@ -80,6 +84,69 @@ public abstract class GuardedPortTest {
     protected void assertHidden(Host host, int family, String why) {
         assertEquals(Reach.HIDDEN, ssh(host, family), "port 22 not hidden from " + host.role() + " over IPv" + family
                 + " " + why + "\n" + context());
+    }
+
+    /**
+     * Sends {@code count} SYNs back to back from {@code from} to {@code address} on each of {@code ports} (one
+     * socket each, all started before any is polled), then waits {@link #PROBE} for answers; returns what each
+     * ran into, port by port. One SYN proves little: the recipe's connlimit answered only the second of two
+     * SYNs in a row.
+     */
+    protected static List<Reach> burst(Host from, String address, int count, int... ports) {
+        InetAddress remote = InetAddress.ofLiteral(address);
+        int[] fds = from.call(() -> {
+            int[] started = new int[count * ports.length];
+            int n = 0;
+            try {
+                for (int port : ports) {
+                    for (int i = 0; i < count; i++) {
+                        started[n++] = TestNetns.startConnect(remote, port);
+                    }
+                }
+                return started;
+            } catch (RuntimeException e) {
+                for (int i = 0; i < n; i++) {
+                    TestNetns.close(started[i]);
+                }
+                throw e;
+            }
+        });
+        List<Reach> reaches = new ArrayList<>(fds.length);
+        long deadline = System.nanoTime() + PROBE.toNanos();
+        try {
+            for (int fd : fds) {
+                int revents = TestNetns.pollOut(fd, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+                if (revents == 0) {
+                    reaches.add(Reach.HIDDEN);
+                } else if ((revents & (TestNetns.POLLERR | TestNetns.POLLHUP)) != 0 || TestNetns.socketError(fd) != 0) {
+                    reaches.add(Reach.REJECTED);
+                } else {
+                    reaches.add(Reach.OPEN);
+                }
+            }
+        } finally {
+            for (int fd : fds) {
+                TestNetns.close(fd);
+            }
+        }
+        return reaches;
+    }
+
+    /**
+     * What answered {@code count} back-to-back SYNs to each port (RST, SYN-ACK, ICMP error): one line per port
+     * that answered anything, none when all stayed silent.
+     */
+    protected static List<String> burstAnswers(Host from, String address, int count, int... ports) {
+        List<Reach> reaches = burst(from, address, count, ports);
+        List<String> answered = new ArrayList<>();
+        for (int p = 0; p < ports.length; p++) {
+            List<Reach> port = reaches.subList(p * count, (p + 1) * count);
+            if (!port.stream().allMatch(r -> r == Reach.HIDDEN)) {
+                answered.add(count + " SYNs in a row from " + from.role() + " to " + address + " port " + ports[p]
+                        + ": " + port);
+            }
+        }
+        return answered;
     }
 
     protected boolean listed(String list, String address) {

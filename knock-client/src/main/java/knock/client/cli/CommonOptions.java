@@ -1,10 +1,16 @@
 package knock.client.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 
+import knock.client.profile.ProfileFile;
 import picocli.CommandLine.Option;
 
-/** The options {@code knock} and {@code knock proxy} share: the profile file, the address family, verbosity. */
+/**
+ * The options {@code knock} and {@code knock proxy} share: the profile file, the address family, verbosity.
+ * It also holds the environment the profile file is found through ({@code XDG_CONFIG_HOME}, {@code HOME}):
+ * {@link KnockMain} hands it in through picocli's factory, so tests run with an environment of their own.
+ */
 final class CommonOptions {
 
     @Option(names = "-F", paramLabel = "FILE",
@@ -19,4 +25,28 @@ final class CommonOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Show each knock (on stderr).")
     boolean verbose;
+
+    private final Map<String, String> env;
+
+    CommonOptions(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** The profile file: {@code -F FILE} (must exist), else the XDG location (may be absent). */
+    ProfileFile profileFile() {
+        if (file != null) {
+            return ProfileFile.read(file, file.toString(), true);
+        }
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path base;
+        if (xdg != null && xdg.startsWith("/")) {
+            base = Path.of(xdg);
+        } else if (env.get("HOME") != null && !env.get("HOME").isEmpty()) {
+            base = Path.of(env.get("HOME"), ".config");
+        } else {
+            return ProfileFile.none("(no profile file: HOME unset)");
+        }
+        Path config = base.resolve("knock").resolve("config");
+        return ProfileFile.read(config, config.toString(), false);
+    }
 }

@@ -1,18 +1,11 @@
 package knock.client.cli;
 
-import java.nio.channels.SocketChannel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 
 import knock.client.ClientException;
-import knock.client.profile.Durations;
-import knock.client.proxy.PortWaiter;
-import knock.client.send.KnockSender;
-import knock.client.send.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code knock HOST [STEP...]}: sends the host's knock sequence, and with {@code --wait} waits for the port. */
-@Command(name = "knock", mixinStandardHelpOptions = true, version = "knock 0.1.0",
+@Command(name = "knock", mixinStandardHelpOptions = true, version = "knock 0.1.0", subcommands = ProxyCommand.class,
         usageHelpAutoWidth = true, sortOptions = false,
         description = {
             "Sends HOST's knock sequence: from its profile, or the STEPs given.",
@@ -68,33 +61,18 @@ final class KnockCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "STEP", description = "Knocks to send instead of the profile's Sequence.")
     List<String> steps = List.of();
 
-    private final Map<String, String> env;
-
-    KnockCommand(Map<String, String> env) {
-        this.env = env;
-    }
-
     @Override
     public Integer call() throws IOException {
         if (host == null) {
             throw ClientException.usage("no HOST given (see 'knock --help')");
         }
-        Integer guarded = port == null ? null : KnockPlan.port(port);
-        Duration pause = delay == null ? null : KnockPlan.duration("--delay", delay);
-        Duration wait = waitFor == null ? null : KnockPlan.duration("--wait", waitFor);
-        KnockPlan plan = KnockPlan.of(common, env, host, steps, guarded, true);
-        Consumer<String> verbose = KnockPlan.verbose(common, spec.commandLine().getErr());
-        var p = plan.profile();
-        new KnockSender(plan.target().knock(), pause != null ? pause : p.delay(), verbose).send(p.steps());
-        Duration until = wait != null ? wait : p.waitFor();
+        Duration pause = KnockPlan.duration("--delay", delay);
+        Duration wait = KnockPlan.duration("--wait", waitFor);
+        KnockPlan plan = KnockPlan.of(common, spec.commandLine().getErr(), host, steps, KnockPlan.port(port), true);
+        plan.knock(pause);
+        Duration until = wait != null ? wait : plan.profile().waitFor();
         if (until.isPositive()) {
-            if (verbose != null) {
-                verbose.accept("waiting up to " + Durations.text(until) + " for port " + p.port() + " on "
-                        + Target.text(plan.target().host()));
-            }
-            try (SocketChannel open = new PortWaiter(plan.target().host(), p.port(), verbose).connect(until)) {
-                return ExitCode.OK;
-            }
+            plan.probe(until); // it answered: that was all we wanted from it
         }
         return ExitCode.OK;
     }

@@ -2,7 +2,9 @@ package knock.client.cli;
 
 import java.util.Map;
 
+import knock.cli.ErrorHandler;
 import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
 
 /**
  * The entry point of {@code knock}. It runs before every ssh, so start-up is kept lean: no event loop, no
@@ -19,11 +21,14 @@ public final class KnockMain {
 
     /** The command tree, reading the environment from {@code env} (XDG_CONFIG_HOME, HOME), for tests too. */
     static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cmd = new CommandLine(new KnockCommand(env));
-        cmd.addSubcommand("proxy", new CommandLine(new ProxyCommand(env)));
-        ErrorHandler errors = new ErrorHandler();
-        cmd.setExecutionExceptionHandler(errors);
-        cmd.setParameterExceptionHandler(errors);
-        return cmd;
+        return ErrorHandler.install(new CommandLine(KnockCommand.class, new Factory(env)));
+    }
+
+    /** picocli's own factory, except that the shared options get the environment. */
+    private record Factory(Map<String, String> env) implements IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return type == CommonOptions.class ? type.cast(new CommonOptions(env)) : CommandLine.defaultFactory().create(type);
+        }
     }
 }

@@ -7,17 +7,13 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 
 import knock.client.ClientException;
-import knock.client.send.Target;
 import knock.client.profile.Profile;
 import knock.client.proxy.FdPass;
-import knock.client.proxy.PortWaiter;
 import knock.client.proxy.Relay;
-import knock.client.send.KnockSender;
+import knock.client.send.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,39 +69,24 @@ final class ProxyCommand implements Callable<Integer> {
     @Parameters(index = "2..*", paramLabel = "STEP", description = "Knocks to send instead of the profile's Sequence.")
     List<String> steps = List.of();
 
-    private final Map<String, String> env;
-
-    ProxyCommand(Map<String, String> env) {
-        this.env = env;
-    }
-
     @Override
     public Integer call() {
-        int guarded = KnockPlan.port(port);
-        Duration limit = timeout == null ? null : KnockPlan.duration("--timeout", timeout);
-        KnockPlan plan = KnockPlan.of(common, env, host, steps, guarded, false);
-        Consumer<String> verbose = KnockPlan.verbose(common, spec.commandLine().getErr());
-        Profile p = plan.profile();
-        if (p.steps().isEmpty()) {
-            if (verbose != null) {
-                verbose.accept("no steps for " + host + ": connecting without knocking");
-            }
-        } else {
-            new KnockSender(plan.target().knock(), p.delay(), verbose).send(p.steps());
-        }
-        Duration until = limit != null ? limit : p.waitFor().isPositive() ? p.waitFor() : Profile.DEFAULT_WAIT;
-        PortWaiter waiter = new PortWaiter(plan.target().host(), p.port(), verbose);
+        Duration limit = KnockPlan.duration("--timeout", timeout);
+        KnockPlan plan = KnockPlan.of(common, spec.commandLine().getErr(), host, steps, KnockPlan.port(port), false);
+        plan.knock(null);
+        Duration wait = plan.profile().waitFor();
+        Duration until = limit != null ? limit : wait.isPositive() ? wait : Profile.DEFAULT_WAIT;
         if (fdpass) {
-            FdPass.handOver(waiter.connectNative(until));
+            FdPass.handOver(plan.connectNative(until));
             return ExitCode.OK;
         }
-        SocketChannel socket = waiter.connect(until);
+        SocketChannel socket = plan.connect(until);
         try {
             new Relay(new FileInputStream(FileDescriptor.in).getChannel(),
                     new FileOutputStream(FileDescriptor.out).getChannel(), socket).run();
         } catch (IOException e) {
             throw ClientException.failure("relay with " + Target.text(plan.target().host()) + " port "
-                    + p.port() + ": " + e.getMessage());
+                    + plan.profile().port() + ": " + e.getMessage());
         }
         return ExitCode.OK;
     }

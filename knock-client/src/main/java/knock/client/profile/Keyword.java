@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import knock.config.ServerSettings;
 import knock.sequence.Step;
 
 /**
@@ -30,7 +31,7 @@ enum Keyword {
             return host(this, value);
         }
     },
-    /** The steps, in order: {@code 7000/tcp 8000/udp icmp/64}. */
+    /** The steps, in order: {@code 7000/tcp 8000/udp icmp/173}; no more than a server takes. */
     SEQUENCE("Sequence", "one or more steps " + Step.SYNTAX + ", separated by spaces or commas") {
         @Override
         Object parse(String value) {
@@ -39,6 +40,10 @@ enum Keyword {
                 if (!word.isEmpty()) {
                     steps.add(Step.parse(word));
                 }
+            }
+            if (steps.size() > ServerSettings.MAX_STEPS) {
+                throw new IllegalArgumentException(display + ": " + steps.size() + " steps (expected: at most "
+                        + ServerSettings.MAX_STEPS + ", as knock-server takes)");
             }
             return List.copyOf(steps);
         }

@@ -18,11 +18,11 @@ import knock.sequence.Step;
 /**
  * A parsed profile file, in the style of {@code ssh_config(5)}:
  * <pre>
- * # comments on their own line
+ * # comments on their own line, or after a value
  * Host fw fw.example.org
  *     HostName 198.18.0.11
- *     KnockAddress 198.18.0.1
- *     Sequence 7000/tcp 8000/udp icmp/64
+ *     KnockAddress 198.18.0.1          # where the knocks go
+ *     Sequence 7000/tcp 8000/udp icmp/173
  *     Delay 100ms
  * Host *.example.org !bastion.example.org
  *     Sequence 7000 8000 9000
@@ -89,8 +89,8 @@ public final class ProfileFile {
         Block current = null;
         for (int i = 0; i < lines.size(); i++) {
             String at = where + ":" + (i + 1);
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+            String line = stripComment(lines.get(i)).strip();
+            if (line.isEmpty()) {
                 continue;
             }
             int end = 0;
@@ -131,6 +131,20 @@ public final class ProfileFile {
             current.values.putIfAbsent(keyword, parsed);
         }
         return new ProfileFile(where, List.copyOf(blocks));
+    }
+
+    /**
+     * Cuts a comment: a {@code #} that starts the line or follows a space, tab or {@code =}, as OpenSSH's
+     * {@code argv_split} ends a config line at a {@code #} that starts a word. No value holds such a {@code #}
+     * (host names, steps, durations never do), so {@code Port 22  # the guarded port} is {@code Port 22}.
+     */
+    static String stripComment(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '#' && (i == 0 || " \t=".indexOf(line.charAt(i - 1)) >= 0)) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
     }
 
     /** Where this file is, as messages name it. */

@@ -1,8 +1,10 @@
 package knock.client.send;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -71,8 +73,10 @@ final class IcmpKnock implements AutoCloseable {
     }
 
     private static String pingGroupRange() {
-        try {
-            return Files.readString(PING_GROUP_RANGE).strip().replaceAll("\\s+", " ");
+        // One read(2): the kernel's proc_dointvec answers EOF at any offset past 0, and Files.readString of a
+        // file whose size reads 0 (all of /proc/sys) takes its first byte alone, so it would say '1' for '1 0'.
+        try (InputStream in = Files.newInputStream(PING_GROUP_RANGE)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip().replaceAll("\\s+", " ");
         } catch (IOException e) {
             return "unreadable";
         }

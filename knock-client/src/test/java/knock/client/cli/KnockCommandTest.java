@@ -107,6 +107,25 @@ class KnockCommandTest {
     }
 
     @Test
+    void everyKindOfBadCommandLineIsOneLineWithItsHelpAndExitTwo() {
+        String[][] bad = {
+            {"-p"},
+            {"-F"},
+            {"--wait=1s", "--wait=2s", "::1", "7000"},
+            {"proxy"},
+            {"proxy", "--timeout"},
+            {"proxy", "--bogus", "::1", "22"},
+        };
+        for (String[] args : bad) {
+            Run r = knock(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            String help = args[0].equals("proxy") ? " (see 'knock proxy --help')" : " (see 'knock --help')";
+            assertTrue(r.line().startsWith("knock: ") && r.line().endsWith(help), String.join(" ", args) + ": " + r.err());
+            assertEquals("", r.out(), "usage errors print nothing on stdout");
+        }
+    }
+
+    @Test
     void aFamilyMismatchIsBadInput() {
         Run r = knock("-6", "127.0.0.1", "7000");
         assertEquals(2, r.code());

@@ -150,4 +150,39 @@ class ProfileFileTest {
         assertEquals("d: is a directory (expected: a profile file)",
                 assertThrows(ConfigException.class, () -> ProfileFile.read(dir, "d", true)).getMessage());
     }
+
+    @Test
+    void aCommentAfterAValueIsCutAsSshConfigCutsIt() {
+        Profile p = parse("""
+                Host fw fw.example.org # the firewall
+                    HostName 198.18.0.11             # where to connect
+                    KnockAddress=198.18.0.1	# where to knock
+                    Sequence 7000/tcp 8000/udp icmp/173  # the knock
+                    Port 22 #
+                    Wait 5s # seconds
+                """).lookup("fw.example.org");
+        assertEquals("198.18.0.11", p.hostName());
+        assertEquals("198.18.0.1", p.knockAddress());
+        assertEquals(List.of(Step.tcp(7000), Step.udp(8000), Step.icmp(173)), p.steps());
+        assertEquals(22, p.port());
+        assertEquals(Duration.ofSeconds(5), p.waitFor());
+    }
+
+    @Test
+    void aHashInsideAWordIsNoComment() {
+        assertEquals("config:1: Wait '5s#soon' (expected: a duration such as 100ms, 10s, 2m, at most 24h)",
+                error("Wait 5s#soon"));
+        assertEquals("config:1: Port without a value (expected: a port 1-65535)", error("Port # none"));
+        assertEquals("config:1: Port without a value (expected: a port 1-65535)", error("Port=# none"));
+    }
+
+    @Test
+    void moreStepsThanAServerTakesAreAnError() {
+        StringBuilder steps = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            steps.append(10_000 + i * 10).append(' ');
+        }
+        assertEquals("config:2: Sequence: 65 steps (expected: at most 64, as knock-server takes)",
+                error("Host fw\n  Sequence " + steps + "\n"));
+    }
 }

@@ -1,16 +1,20 @@
 package knock.server.cli;
 
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import knock.config.ServerConfig;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code knock-server rules}: prints the ruleset for iptables-restore or ip6tables-restore. */
 @Command(name = "rules", mixinStandardHelpOptions = true,
@@ -32,29 +36,40 @@ final class RulesCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--family", paramLabel = "4|6", defaultValue = "4",
+    @Option(names = "--family", paramLabel = "4|6", defaultValue = "4", converter = Family.class,
             description = "Address family: 4 (iptables) or 6 (ip6tables). Default: ${DEFAULT-VALUE}.")
     int family;
 
-    @Option(names = "--mode", paramLabel = "daemon|kernel", defaultValue = "daemon",
+    @Option(names = "--mode", paramLabel = "daemon|kernel", defaultValue = "daemon", completionCandidates = Modes.class,
             description = "Who does the knock: daemon (knock-server) or kernel (xt_recent rules alone). "
                     + "Default: ${DEFAULT-VALUE}.")
-    String mode;
+    Mode mode;
 
     @Override
     public Integer call() {
-        if (family != 4 && family != 6) {
-            throw new ParameterException(spec.commandLine(), "--family " + family + " (expected: 4 or 6)");
-        }
-        Mode parsed = switch (mode) {
-            case "daemon" -> Mode.DAEMON;
-            case "kernel" -> Mode.KERNEL;
-            default -> throw new ParameterException(spec.commandLine(),
-                    "--mode " + mode + " (expected: daemon or kernel)");
-        };
         ServerConfig read = config.read();
-        spec.commandLine().getOut().print(Ruleset.render(read, family, parsed));
+        spec.commandLine().getOut().print(Ruleset.render(read, family, mode));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The modes as users write them, for shell completion (picocli reads any case). */
+    static final class Modes implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Mode.values()).map(m -> m.name().toLowerCase(Locale.ROOT)).iterator();
+        }
+    }
+
+    /** {@code --family}: 4 or 6, checked while picocli parses, so a bad one is a usage error like any other. */
+    static final class Family implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return switch (value) {
+                case "4" -> 4;
+                case "6" -> 6;
+                default -> throw new TypeConversionException(value + " (expected: 4 or 6)");
+            };
+        }
     }
 }

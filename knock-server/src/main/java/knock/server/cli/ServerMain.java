@@ -1,8 +1,6 @@
 package knock.server.cli;
 
-import java.io.PrintWriter;
-
-import knock.KnockException;
+import knock.cli.ErrorHandler;
 import picocli.CommandLine;
 
 /** Entry point of {@code knock-server}; the only place that calls {@link System#exit}. */
@@ -15,24 +13,13 @@ public final class ServerMain {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with knock's error handling, as {@code main} runs it; tests execute it with captured writers. */
+    /**
+     * The command line as {@code main} runs it: every failure one line ({@link ErrorHandler}), enum options in
+     * any case ({@code --mode kernel}); tests execute it with captured writers.
+     */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new ServerCommand());
-        cmd.setExecutionExceptionHandler(ServerMain::oneLine);
-        return cmd;
-    }
-
-    private static int oneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        PrintWriter err = cmd.getErr();
-        if (e instanceof KnockException k) {
-            err.println("knock-server: " + k.getMessage());
-            err.flush();
-            return k.exitCode();
-        }
-        // Not ours: a bug. Say so on one line, keep the trace for a bug report.
-        err.println("knock-server: internal error: " + e);
-        e.printStackTrace(err);
-        err.flush();
-        return KnockException.FAILURE;
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return ErrorHandler.install(cmd);
     }
 }

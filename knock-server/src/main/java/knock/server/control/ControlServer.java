@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -19,15 +21,20 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Serves the control socket on the daemon's event loop, so a command sees the daemon's state without locks.
- * A request is one line of at most {@value #MAX_REQUEST} bytes; anything longer, or silence, closes the
- * connection. The socket file is created owner-only (0600): status shows who is admitted.
+ * A request is one line of at most {@value #MAX_REQUEST} bytes; anything longer closes the connection, and so
+ * does a connection still open {@link #LIFETIME} after it was accepted (silence, a request trickled a byte at
+ * a time, a reply never read): a stuck client holds nothing for long. The socket file is created owner-only
+ * (0600): status shows who is admitted.
  */
 public final class ControlServer implements AutoCloseable {
 
     static final int MAX_REQUEST = 256;
+    /** How long a connection may stay open: a status request and its reply take milliseconds. */
+    public static final Duration LIFETIME = Duration.ofSeconds(10);
 
     private final Path path;
     private final Channel channel;
@@ -44,6 +51,19 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer bind(EventLoopGroup group, Path path, Function<String, String> commands)
             throws IOException {
+        return bind(group, path, commands, LIFETIME);
+    }
+
+    /**
+     * Binds the socket as {@link #bind(EventLoopGroup, Path, Function)} does, closing every connection
+     * {@code lifetime} after it was accepted (tests shorten it).
+     */
+    static ControlServer bind(EventLoopGroup group, Path path, Function<String, String> commands, Duration lifetime)
+            throws IOException {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("lifetime " + lifetime + " (expected: > 0)");
+        }
+        long lifetimeNanos = lifetime.toNanos();
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -55,7 +75,7 @@ public final class ControlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<NioDomainSocketChannel>() {
                     @Override
                     protected void initChannel(NioDomainSocketChannel ch) {
-                        ch.pipeline().addLast(new RequestHandler(commands));
+                        ch.pipeline().addLast(new RequestHandler(commands, lifetimeNanos));
                     }
                 })
                 .bind(UnixDomainSocketAddress.of(path))
@@ -75,14 +95,31 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Collects one request line, answers it, closes. */
+    /** Collects one request line, answers it, closes; closes anyway when the connection's time is up. */
     private static final class RequestHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
         private final Function<String, String> commands;
+        private final long lifetimeNanos;
         private final StringBuilder line = new StringBuilder();
+        private ScheduledFuture<?> deadline;
 
-        RequestHandler(Function<String, String> commands) {
+        RequestHandler(Function<String, String> commands, long lifetimeNanos) {
             this.commands = commands;
+            this.lifetimeNanos = lifetimeNanos;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            // Scheduled on the channel's own event loop: no lock, and it dies with the loop.
+            deadline = ctx.executor().schedule(() -> {
+                ctx.close();
+            }, lifetimeNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            deadline.cancel(false);
+            ctx.fireChannelInactive();
         }
 
         @Override

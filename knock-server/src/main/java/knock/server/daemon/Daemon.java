@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -20,12 +19,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import knock.KnockException;
+import knock.config.ConfigWarning;
 import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
 import knock.config.Setting;
 import knock.log.JournalLoggerFinder;
 import knock.net.Address;
+import knock.net.Source;
 import knock.server.Knock;
 import knock.server.capture.KnockCapture;
 import knock.server.capture.KnockQueue;
@@ -35,7 +36,6 @@ import knock.server.recent.RecentLimits;
 import knock.server.recent.RecentList;
 import knock.server.track.Outcome;
 import knock.server.track.SequenceTracker;
-import knock.server.track.Source;
 
 /**
  * The running knock-server. One netty event loop owns everything that changes: the tracker, the expiry
@@ -59,15 +59,14 @@ public final class Daemon implements AutoCloseable {
     private final KnockQueue queue;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedNanos = System.nanoTime();
+    private final Deadlines deadlines;
 
     private ServerConfig config;
     private SequenceTracker tracker;
     // Replaced on the loop by a reload; read by close() on the shutdown-hook thread.
     private volatile KnockCapture capture;
     private ControlServer control;
-    private ScheduledFuture<?> expiryTimer;
     private int adopted;
-    private long expiryAt;
     private volatile boolean closed;
 
     private Daemon(Path configFile, Path listDirectory, ServerConfig config) {
@@ -78,6 +77,8 @@ public final class Daemon implements AutoCloseable {
         this.loop = group.next();
         this.lists = new KernelLists(listDirectory, configFile, counters);
         this.queue = new KnockQueue(QUEUE_CAPACITY, loop, this::handle);
+        this.deadlines = new Deadlines((task, delay) -> loop.schedule(task, delay, TimeUnit.NANOSECONDS),
+                System::nanoTime);
     }
 
     /**
@@ -89,7 +90,7 @@ public final class Daemon implements AutoCloseable {
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(config.daemon().logLevel()));
         Privileges.require();
         requireLists(config, listDirectory, configFile);
-        warnLimits(config);
+        warn(config);
         Daemon daemon = new Daemon(configFile, listDirectory, config);
         try {
             daemon.onLoop(daemon::startOnLoop);
@@ -112,7 +113,7 @@ public final class Daemon implements AutoCloseable {
         adopted = adopt(now);
         capture = KnockCapture.open(config, queue);
         capture.start();
-        armExpiry();
+        deadlines.follow(tracker);
     }
 
     /** Binds the control socket; not on the loop, since binding waits for the loop. */
@@ -150,34 +151,11 @@ public final class Daemon implements AutoCloseable {
     /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
     private void handle(Knock knock) {
         counters.knocks++;
-        Outcome outcome = tracker.judge(knock);
-        // Whatever the packet did to other sequences, an admission it made needs its expiry armed.
-        armExpiry();
+        Outcome outcome = deadlines.judge(knock);
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT)
+                    + " sport=" + knock.srcPort());
         }
-    }
-
-    /** Keeps one timer at the tracker's earliest deadline. */
-    private void armExpiry() {
-        if (closed || !tracker.hasDeadline()) {
-            return;
-        }
-        long at = tracker.nextDeadline();
-        if (expiryTimer != null && !expiryTimer.isDone()) {
-            if (expiryAt - at <= 0) {
-                return; // the armed timer fires first anyway
-            }
-            expiryTimer.cancel(false);
-        }
-        expiryAt = at;
-        expiryTimer = loop.schedule(this::onExpiry, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void onExpiry() {
-        expiryTimer = null;
-        tracker.expire(System.nanoTime());
-        armExpiry();
     }
 
     /** Rereads the config; a bad one is reported and the running one kept. Progress and admissions survive. */
@@ -222,14 +200,14 @@ public final class Daemon implements AutoCloseable {
         tracker.reconfigure(next, System.nanoTime());
         tracker.listCapacity(listCapacity);
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
-        warnLimits(next);
+        warn(next);
         config = next;
         // The queue takes one producer: stop the old capture thread before the new one starts. The new
         // sockets are open already and queue what arrives meanwhile, so nothing is missed in the switch.
         capture.close();
         capture = nextCapture;
         capture.start();
-        armExpiry();
+        deadlines.arm();
         LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
                 + capture);
     }
@@ -270,7 +248,7 @@ public final class Daemon implements AutoCloseable {
                         + sequence.list(source.family()) + " (the kernel list no longer holds it)");
             }
         }
-        armExpiry();
+        deadlines.arm();
         return "";
     }
 
@@ -337,7 +315,11 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static void warnLimits(ServerConfig config) {
+    /** What the config says that works but will probably surprise, and how full the kernel's lists may get. */
+    private static void warn(ServerConfig config) {
+        for (ConfigWarning warning : config.warnings()) {
+            LOG.log(Level.WARNING, "config " + warning);
+        }
         RecentLimits limits = RecentLimits.read();
         for (SequenceConfig sequence : config.sequences()) {
             for (int family : new int[] {4, 6}) {

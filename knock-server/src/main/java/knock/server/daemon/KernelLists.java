@@ -90,27 +90,28 @@ final class KernelLists implements TrackEvents {
     @Override
     public void broken(SequenceConfig sequence, int family, long hi, long lo, Break reason, boolean removed) {
         counters.resets++;
-        if (removed) {
-            unlisted(sequence, family, hi, lo);
-        }
-        Level level = removed ? Level.INFO : Level.DEBUG;
-        if (LOG.isLoggable(level)) {
-            LOG.log(level, "reset src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
-                    + " reason=" + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                    + (removed ? " action=removed list=" + sequence.list(family) : ""));
-        }
+        reset("reset", " reason=", reason.label(), Level.INFO, sequence, family, hi, lo, removed);
     }
 
     @Override
     public void scanned(SequenceConfig sequence, int family, long hi, long lo, Scan kind, boolean removed) {
         counters.scans++;
+        reset("scan", " kind=", kind.label(), Level.WARNING, sequence, family, hi, lo, removed);
+    }
+
+    /**
+     * Takes a source that broke or scanned off its list if it was on it, and logs that at {@code level}; a source
+     * that was not listed is hostile noise, logged at debug. Builds no string unless the line is logged.
+     */
+    private void reset(String event, String key, String why, Level level, SequenceConfig sequence, int family,
+                       long hi, long lo, boolean removed) {
         if (removed) {
             unlisted(sequence, family, hi, lo);
         }
-        Level level = removed ? Level.WARNING : Level.DEBUG;
-        if (LOG.isLoggable(level)) {
-            LOG.log(level, "scan src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
-                    + " kind=" + kind.label() + (removed ? " action=removed list=" + sequence.list(family) : ""));
+        Level at = removed ? level : Level.DEBUG;
+        if (LOG.isLoggable(at)) {
+            LOG.log(at, event + " src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name() + key
+                    + why + (removed ? " action=removed list=" + sequence.list(family) : ""));
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import knock.net.Address;
-import knock.server.track.Source;
+import knock.net.Source;
 
 /**
  * One xt_recent list, through its file under {@code /proc/net/xt_recent}: {@code +ADDR} adds or refreshes a

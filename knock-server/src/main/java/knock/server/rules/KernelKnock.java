@@ -51,7 +51,7 @@ final class KernelKnock {
         ScanGuard scan = sequence.scanGuard();
         String chain = chain(sequence);
         String reset = chain + "-reset";
-        long stepSeconds = seconds(sequence.sequence().stepTimeout());
+        long stepSeconds = seconds(ruleset, sequence.sequence().stepTimeout());
 
         ruleset.chain(chain);
         ruleset.chain(reset);
@@ -95,7 +95,7 @@ final class KernelKnock {
             String stepChain = chain + "-" + (i + 1);
             boolean last = i == steps.size() - 1;
             if (last && !scan.holdOff().isZero()) {
-                ruleset.rule("-A " + stepChain + " -m recent --rcheck --seconds " + seconds(scan.holdOff())
+                ruleset.rule("-A " + stepChain + " -m recent --rcheck --seconds " + seconds(ruleset, scan.holdOff())
                         + " --name " + holdList(sequence, family) + " --rsource -g " + reset);
             }
             ruleset.rule("-A " + stepChain + " -j " + reset);
@@ -109,8 +109,31 @@ final class KernelKnock {
         }
     }
 
-    /** xt_recent counts whole seconds; round up so a window is never shorter than asked. */
+    /**
+     * The longest {@code --seconds} the kernel counts right: xt_recent computes {@code info->seconds * HZ} in 32
+     * bits (xt_recent.c recent_mt), so a value wraps above 2^32 / HZ seconds: about 199 days at HZ=250 and 49.7
+     * days at HZ=1000, the highest HZ of common kernels (Ubuntu's since 24.04). A wrapped value makes a long
+     * window or hold-off a short one, or one of a few seconds match for days.
+     */
+    static final long MAX_SECONDS = (1L << 32) / 1000 - 1;
+
+    /**
+     * {@code duration} as xt_recent's {@code --seconds}: whole seconds rounded up, so a window is never shorter
+     * than asked, but at most {@link #MAX_SECONDS}; a longer duration is cut there (fail closed: an admission or
+     * hold-off that ends early, never one that wraps).
+     */
     static long seconds(Duration duration) {
-        return Math.ceilDiv(duration.toMillis(), 1000);
+        long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
+        return Math.min(seconds, MAX_SECONDS);
+    }
+
+    /** {@link #seconds(Duration)}, and a comment in the ruleset when the duration was cut. */
+    static long seconds(Ruleset ruleset, Duration duration) {
+        long seconds = seconds(duration);
+        if (duration.compareTo(Duration.ofSeconds(MAX_SECONDS)) > 0) {
+            ruleset.comment(duration.toSeconds() + "s cut to " + MAX_SECONDS
+                    + "s: xt_recent's --seconds wraps beyond 2^32/HZ");
+        }
+        return seconds;
     }
 }

@@ -6,11 +6,16 @@ public enum Scan {
     ADJACENT,
     /** A knock step on an address of the box that is not one of the sequence's knock addresses. */
     OTHER_ADDRESS,
-    /** The sequence completed again within the hold-off of the source's previous admission. */
+    /**
+     * The sequence completed again within the hold-off of the source's previous admission, which the source never
+     * used (no connection to the guarded port): a scanner repeating knock ports.
+     */
     HOLD_OFF;
 
-    /** The lower-case name for log lines ({@code kind=hold-off}). */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+
+    /** The lower-case name for log lines ({@code kind=hold-off}); a constant, no allocation. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return label;
     }
 }

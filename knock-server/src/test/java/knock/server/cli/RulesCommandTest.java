@@ -45,12 +45,64 @@ class RulesCommandTest {
         assertEquals("", out.toString(), "nothing half-printed on stdout");
     }
 
+    /** The single line on stderr, failing if there are more or a stack trace. */
+    private String line() {
+        String[] lines = err.toString().strip().split("\n");
+        assertEquals(1, lines.length, "expected one line on stderr, got:\n" + err);
+        assertFalse(err.toString().contains("\tat "), "a stack trace on stderr:\n" + err);
+        return lines[0];
+    }
+
     @Test
-    void aBadFamilyOrModeIsAUsageError() {
+    void aBadFamilyIsOneUsageLineNamingTheValueAndPointingAtHelp() {
         assertEquals(2, run("rules", "-c", "../dist/etc/knock-server.conf", "--family", "5"));
-        assertTrue(err.toString().startsWith("--family 5 (expected: 4 or 6)"), err.toString());
+        assertEquals("knock-server: Invalid value for option '--family': 5 (expected: 4 or 6)"
+                + " (see 'knock-server rules --help')", line());
+        assertEquals("", out.toString(), "no usage text, no half ruleset");
+    }
+
+    @Test
+    void aBadModeIsOneUsageLineAndTheModeIsReadInAnyCase() {
         assertEquals(2, run("rules", "-c", "../dist/etc/knock-server.conf", "--mode", "magic"));
-        assertTrue(err.toString().contains("--mode magic (expected: daemon or kernel)"), err.toString());
+        assertEquals("knock-server: Invalid value for option '--mode': expected one of [DAEMON, KERNEL]"
+                + " (case-insensitive) but was 'magic' (see 'knock-server rules --help')", line());
+        err.getBuffer().setLength(0);
+        assertEquals(0, run("rules", "-c", "../dist/etc/knock-server.conf", "--mode", "KERNEL"), err.toString());
+        assertTrue(out.toString().contains("--set"), "kernel mode sets lists:\n" + out);
+    }
+
+    @Test
+    void everyKindOfBadCommandLineIsOneLineAndExitTwo() {
+        String[][] bad = {
+            {"--bogus"},
+            {"rules", "--family"},
+            {"rules", "--family", "four"},
+            {"rules", "stray"},
+            {"status", "--socket"},
+            {"nonsense"},
+        };
+        for (String[] args : bad) {
+            err.getBuffer().setLength(0);
+            assertEquals(2, run(args), String.join(" ", args) + ":\n" + err);
+            String line = line();
+            assertTrue(line.startsWith("knock-server: ") && line.endsWith(" --help')"),
+                    String.join(" ", args) + ": " + line);
+        }
+        assertEquals("", out.toString(), "usage errors print nothing on stdout");
+    }
+
+    @Test
+    void aMissingConfigIsOneLineWithExitCode2() {
+        assertEquals(2, run("rules", "-c", "/nonexistent/knock-server.conf"));
+        assertTrue(line().startsWith("knock-server: /nonexistent/knock-server.conf"), err.toString());
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        assertEquals(0, run("--help"));
+        for (String code : new String[] {"0   ok", "1   failure", "2   bad usage or bad config"}) {
+            assertTrue(out.toString().contains(code), "--help lacks exit code '" + code + "':\n" + out);
+        }
     }
 
     @Test

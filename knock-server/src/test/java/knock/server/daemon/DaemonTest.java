@@ -14,6 +14,7 @@ import knock.testnet.ExecResult;
 import knock.testnet.HostProcess;
 import knock.testnet.NetnsTest;
 import knock.testnet.Reach;
+import knock.server.track.Outcome;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,11 +54,19 @@ class DaemonTest extends DaemonTestBase {
         client.knockUdp(KNOCK4, 8001);
         client.knockUdp(KNOCK4, 8000);
         client.knockIcmp(KNOCK4, 64);
+        daemon.awaitVerdict(CLIENT4, "7000/tcp", Outcome.ADVANCED);
+        daemon.awaitVerdict(CLIENT4, "8001/udp", Outcome.SCAN);
+        daemon.awaitVerdict(CLIENT4, "8000/udp", Outcome.IGNORED);
+        daemon.awaitVerdict(CLIENT4, "icmp/64", Outcome.IGNORED);
         assertHidden(client, 4, "after a wrong port in the middle");
         client.knockTcpSyn(KNOCK4, 7000);
         client.knockUdp(KNOCK4, 8000);
         client.knockTcpSyn(KNOCK4, 7000);
         client.knockIcmp(KNOCK4, 64);
+        daemon.awaitVerdict(CLIENT4, "7000/tcp", Outcome.ADVANCED);
+        daemon.awaitVerdict(CLIENT4, "8000/udp", Outcome.ADVANCED);
+        daemon.awaitVerdict(CLIENT4, "7000/tcp", Outcome.ADVANCED);
+        daemon.awaitVerdict(CLIENT4, "icmp/64", Outcome.BROKEN);
         assertHidden(client, 4, "after step 1 came again in the middle");
         knock(client, 4);
         assertOpens(client, 4, "after a fresh sequence in order");
@@ -78,8 +87,10 @@ class DaemonTest extends DaemonTestBase {
         DaemonUnderTest daemon = daemon(sequence("").replace("step-timeout = 2s", "step-timeout = 1s"));
         client.knockTcpSyn(KNOCK4, 7000);
         client.knockUdp(KNOCK4, 8000);
+        daemon.awaitVerdict(CLIENT4, "8000/udp", Outcome.ADVANCED);
         Thread.sleep(1300);
         client.knockIcmp(KNOCK4, 64);
+        daemon.awaitVerdict(CLIENT4, "icmp/64", Outcome.BROKEN);
         assertHidden(client, 4, "after the last step came too late");
         assertFalse(listed("ssh4", CLIENT4), "a late step must not list the client");
     }

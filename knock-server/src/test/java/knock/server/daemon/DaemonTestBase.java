@@ -16,7 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the daemon's namespace tests share: fw, client and scanner with a listener on fw's SSH addresses, the
- * daemon-mode ruleset, the real daemon in fw, knocks and probes.
+ * daemon-mode ruleset, the real daemon in fw (log level debug), knocks and probes.
+ *
+ * <p>Pitfall: a probe that finds the port hidden proves nothing by itself, since a daemon that never saw the
+ * knock hides it too. Before asserting that something stays hidden, wait for the daemon's verdict on the
+ * packet that should not have opened it: {@link DaemonUnderTest#awaitVerdict}.
  */
 abstract class DaemonTestBase extends GuardedPortTest {
 
@@ -56,7 +60,6 @@ abstract class DaemonTestBase extends GuardedPortTest {
         loadRules(ServerConfigReader.read(daemon.config), Mode.DAEMON);
     }
 
-    /** The daemon acts a few microseconds after the packet: wait for the list, then probe. */
     /** fw's MAC, for frames put on the wire by hand. */
     byte[] fwMac() {
         String mac = fw.exec("cat", "/sys/class/net/eth0/address").orThrow().stdout().strip();

@@ -1,6 +1,8 @@
 package knock.server.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import knock.server.cli.ServerMain;
+import knock.server.track.Outcome;
 import knock.testnet.ExecResult;
 import knock.testnet.Host;
 import knock.testnet.HostProcess;
@@ -23,11 +29,16 @@ import knock.testnet.TestNetwork;
 final class DaemonUnderTest {
 
     private static final Duration START = Duration.ofSeconds(20);
+    /** How long a verdict may take to show in the log: far more than the microseconds it takes. */
+    private static final Duration VERDICT = Duration.ofSeconds(3);
 
     final Host fw;
     final Path config;
     final Path socket;
     private HostProcess process;
+    private int mark;
+    /** Where in the output the next {@link #awaitVerdict} looks: past the verdicts awaited before. */
+    private int verdictsRead;
 
     DaemonUnderTest(Host fw, Path dir, String sequences) {
         this.fw = fw;
@@ -64,6 +75,7 @@ final class DaemonUnderTest {
             command = both;
         }
         process = fw.start(command);
+        verdictsRead = 0;
         return process;
     }
 
@@ -106,6 +118,41 @@ final class DaemonUnderTest {
     void crash() {
         signal("KILL");
         TestNetwork.eventually(Duration.ofSeconds(10), () -> !process.isAlive());
+    }
+
+    /** Marks the output so far: {@link #logsAfterMark} looks only at what comes after. */
+    void mark() {
+        mark = output().length();
+    }
+
+    /** Whether the output after the last {@link #mark()} has a line containing {@code text} within the timeout. */
+    boolean logsAfterMark(String text, Duration timeout) {
+        return TestNetwork.eventually(timeout, () -> output().indexOf(text, mark) >= 0);
+    }
+
+    /**
+     * Waits for the daemon's own verdict on the next packet from {@code src} to {@code step} ({@code 7000/tcp},
+     * {@code 8000/udp}, {@code icmp/64}), its debug line {@code knock src=SRC dst=ADDR STEP outcome=OUTCOME},
+     * and fails unless it is {@code expected}. Each call looks past the verdicts awaited before, so the same
+     * packet sent twice is awaited twice. A test that asserts something stays hidden calls this first: without
+     * it, a daemon that never saw the packet would pass.
+     */
+    void awaitVerdict(String src, String step, Outcome expected) {
+        Pattern line = Pattern.compile("knock src=" + Pattern.quote(src) + " dst=\\S+ " + Pattern.quote(step)
+                + " outcome=(\\w+)");
+        Matcher[] found = new Matcher[1];
+        TestNetwork.eventually(VERDICT, () -> {
+            Matcher m = line.matcher(output());
+            found[0] = m.find(verdictsRead) ? m : null;
+            return found[0] != null;
+        });
+        if (found[0] == null) {
+            fail("the daemon judged no packet from " + src + " to " + step + " within " + VERDICT.toSeconds()
+                    + " s (did it see it at all?):\n" + output());
+        }
+        verdictsRead = found[0].end();
+        assertEquals(expected.name().toLowerCase(Locale.ROOT), found[0].group(1), "the daemon's verdict on " + src
+                + " " + step + "\n" + output());
     }
 
     /** Whether the output gained a line containing {@code text} within the timeout. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import knock.server.track.Source;
+import knock.net.Source;
 import knock.testnet.NetnsTest;
 import knock.testnet.TestNetwork;
 

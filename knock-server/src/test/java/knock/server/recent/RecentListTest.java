@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import knock.server.track.Source;
+import knock.net.Source;
 
 class RecentListTest {
 

@@ -25,25 +25,112 @@ class RulesetTest {
     }
 
     @Test
-    void theGuardedChainIsTheRecipes() {
+    void theGuardedChainAnswersOnlyAdmittedSources() {
         List<String> rules = rules(config("""
                 steps = 7000/udp
                 knock-address = 198.18.0.1
                 guard-address = 198.18.0.11
                 allow = 203.0.113.7
+                max-connections = 2
                 """), 4, Mode.DAEMON);
         assertTrue(rules.contains(":INPUT DROP [0:0]"), "default policy must be DROP");
         int established = indexOf(rules, "-A guard-ssh -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
         int allow = indexOf(rules, "-A guard-ssh -s 203.0.113.7/32 -j ACCEPT");
-        int connlimit = indexOf(rules,
-                "-A guard-ssh -p tcp -m connlimit --connlimit-above 1 --connlimit-mask 32 -j REJECT --reject-with tcp-reset");
+        int connlimit = indexOf(rules, "-A guard-ssh -p tcp -m recent --rcheck --seconds 90 --name ssh4 --rsource"
+                + " -m connlimit --connlimit-above 2 --connlimit-mask 32 -j REJECT --reject-with tcp-reset");
+        int used = indexOf(rules, "-A guard-ssh -p tcp -m conntrack --ctstate NEW -m recent --rcheck --seconds 90"
+                + " --name ssh4 --rsource -j NFLOG --nflog-group " + GuardChain.NFLOG_GROUP);
         int window = indexOf(rules, "-A guard-ssh -m recent --rcheck --seconds 90 --name ssh4 --rsource -j ACCEPT");
-        int stale = indexOf(rules, "-A guard-ssh -p tcp -m recent --rcheck --name ssh4 --rsource -j REJECT --reject-with tcp-reset");
-        assertTrue(established < allow && allow < connlimit && connlimit < window && window < stale,
-                "guard chain out of order: established, allow, connlimit, window, stale");
+        assertTrue(established < allow && allow < connlimit && connlimit < used && used < window,
+                "guard chain out of order: established, allow, connlimit, NFLOG, window");
+        assertEquals(window, guardRules(rules).getLast(), "nothing after the window's ACCEPT: the rest is DROPped");
+        for (int i : guardRules(rules)) {
+            String rule = rules.get(i);
+            assertTrue(i == established || i == allow || rule.contains(" -m recent --rcheck --seconds 90 --name ssh4 --rsource "),
+                    "a guard rule that may act on a source not admitted: " + rule);
+        }
         indexOf(rules, "-A INPUT -d 198.18.0.11/32 -p tcp -m tcp --sport 1024:65535 --dport 22 -j guard-ssh");
         indexOf(rules, "-A INPUT -i lo -j ACCEPT");
         assertTrue(rules.stream().noneMatch(r -> r.contains("knock-ssh")), "daemon mode has no kernel knock");
+        assertTrue(rules.stream().noneMatch(r -> r.contains(".hold")), "daemon mode keeps hold-off in the daemon");
+    }
+
+    @Test
+    void theDefaultLimitLetsAnScpBesideAnOpenSession() {
+        List<String> rules = rules(config("""
+                steps = 7000/udp
+                knock-address = 198.18.0.1
+                """), 4, Mode.DAEMON);
+        assertTrue(rules.stream().anyMatch(r -> r.contains("--connlimit-above 4 ")), "default max-connections is 4");
+    }
+
+    @Test
+    void withoutALimitNoRuleRejects() {
+        for (Mode mode : Mode.values()) {
+            for (int family : new int[] {4, 6}) {
+                List<String> rules = rules(config("""
+                        steps = 7000/udp
+                        knock-address = 198.18.0.1 fd6b:6e6f:636b::1
+                        max-connections = 0
+                        """), family, mode);
+                assertTrue(rules.stream().noneMatch(r -> r.contains("REJECT") || r.contains("connlimit")),
+                        mode + " IPv" + family + ": nothing may answer without a limit:\n" + String.join("\n", rules));
+            }
+        }
+    }
+
+    @Test
+    void kernelModeEndsTheHoldOffWhenAnAdmittedSourceConnects() {
+        List<String> rules = rules(config("""
+                steps = 7000/udp
+                knock-address = 198.18.0.1 fd6b:6e6f:636b::1
+                max-connections = 3
+                """), 6, Mode.KERNEL);
+        int connlimit = indexOf(rules, "-A guard-ssh -p tcp -m recent --rcheck --seconds 90 --name ssh6 --rsource"
+                + " -m connlimit --connlimit-above 3 --connlimit-mask 128 -j REJECT --reject-with tcp-reset");
+        int used = indexOf(rules, "-A guard-ssh -p tcp -m conntrack --ctstate NEW -m recent --rcheck --seconds 90"
+                + " --name ssh6 --rsource -m recent --remove --name ssh6.hold --rsource");
+        int window = indexOf(rules, "-A guard-ssh -m recent --rcheck --seconds 90 --name ssh6 --rsource -j ACCEPT");
+        assertTrue(connlimit < used && used < window, "the hold-off ends only for a connection the limit lets in");
+        assertTrue(rules.stream().noneMatch(r -> r.contains("NFLOG")), "kernel mode needs no daemon");
+        List<String> noHold = rules(config("""
+                steps = 7000/udp
+                knock-address = 198.18.0.1 fd6b:6e6f:636b::1
+                hold-off = 0
+                """), 6, Mode.KERNEL);
+        assertTrue(noHold.stream().noneMatch(r -> r.contains(".hold")), "hold-off = 0 needs no hold list");
+    }
+
+    @Test
+    void noSecondsValueWrapsInTheKernel() {
+        // The longest durations the config accepts (Setting.MAX_DURATION).
+        for (Mode mode : Mode.values()) {
+            for (int family : new int[] {4, 6}) {
+                List<String> rules = rules(config("""
+                        steps = 7000/udp 8000/udp
+                        knock-address = 198.18.0.1 fd6b:6e6f:636b::1
+                        window = 49d
+                        step-timeout = 49d
+                        hold-off = 49d
+                        """), family, mode);
+                List<Long> seconds = rules.stream().filter(r -> r.startsWith("-A ") && r.contains("--seconds "))
+                        .map(r -> Long.parseLong(r.replaceAll(".*--seconds (\\d+).*", "$1"))).toList();
+                assertFalse(seconds.isEmpty(), "no --seconds in " + mode + " IPv" + family);
+                for (long s : seconds) {
+                    assertTrue(s > 0 && s * 1000 < 1L << 32, "--seconds " + s + " wraps at HZ=1000 (" + mode
+                            + " IPv" + family + ")");
+                }
+            }
+        }
+        assertEquals(90, KernelKnock.seconds(java.time.Duration.ofMillis(89_001)), "rounded up");
+        assertEquals(KernelKnock.MAX_SECONDS, KernelKnock.seconds(java.time.Duration.ofDays(10_000)),
+                "cut to the most the kernel counts");
+    }
+
+    /** Indexes of the guard chain's rules. */
+    private static List<Integer> guardRules(List<String> rules) {
+        return java.util.stream.IntStream.range(0, rules.size()).filter(i -> rules.get(i).startsWith("-A guard-ssh "))
+                .boxed().toList();
     }
 
     @Test

@@ -235,6 +235,67 @@ class SequenceTrackerTest {
     }
 
     @Test
+    void aConnectionToTheGuardedPortEndsTheHoldOffSoTheUserMayKnockAgain() {
+        SequenceTracker t = tracker(CONFIG);
+        knockAll(t, CLIENT4, T0);
+        assertEquals(Outcome.CONNECTED, hit(t, CLIENT4, SSH4, Protocol.TCP, 22, T0 + s(3)), "ssh after the knock");
+        assertEquals("connected ssh4 198.18.0.2", events.last(), "connection event");
+        assertEquals(Outcome.ADMITTED, knockAll(t, CLIENT4, T0 + s(20)), "scp's knock, 20 s after ssh's");
+        assertEquals("refreshed ssh4 198.18.0.2", events.last(), "a used admission is renewed, not a scan");
+        hit(t, CLIENT4, SSH4, Protocol.TCP, 22, T0 + s(23));
+        assertEquals(Outcome.ADMITTED, knockAll(t, CLIENT4, T0 + s(200)), "ssh again minutes later");
+        assertEquals(Outcome.SCAN, knockAll(t, CLIENT4, T0 + s(210)), "a knock repeated without connecting");
+        assertEquals("scan ssh4 198.18.0.2 hold-off removed", events.last(), "an unused repeat still hides the port");
+    }
+
+    @Test
+    void aStrangersSynToTheGuardedPortIsNothing() {
+        SequenceTracker t = tracker(CONFIG);
+        assertEquals(Outcome.IGNORED, hit(t, CLIENT4, SSH4, Protocol.TCP, 22, T0), "a stranger's SYN to 22");
+        assertEquals(List.of(), events.take(), "a stranger's SYN to the guarded port made an event");
+    }
+
+    @Test
+    void aRetransmitOfTheLastSynNeverBreaksTheAdmission() {
+        SequenceTracker t = tracker("""
+                [server]
+                duplicate-grace = 2s
+                [sequence ssh]
+                steps = 8000/udp 7000/tcp
+                knock-address = 198.18.0.1
+                hold-off = 5m
+                """);
+        hit(t, CLIENT4, KNOCK4, Protocol.UDP, 8000, T0);
+        assertEquals(Outcome.ADMITTED, lastStepFrom(t, 4711, T0 + s(1)), "last step");
+        for (int retransmit : new int[] {1, 3, 7, 15, 31, 63}) {
+            assertEquals(Outcome.DUPLICATE, lastStepFrom(t, 4711, T0 + s(1 + retransmit)),
+                    "the kernel's SYN retransmit " + retransmit + " s after the first");
+        }
+        assertEquals(1, t.listedSources(), "a retransmit removed the admission");
+        assertEquals(Outcome.BROKEN, lastStepFrom(t, 4712, T0 + s(10)),
+                "the same step from another port after the grace is a new packet: a break");
+    }
+
+    /** The last step of the two-step test sequence, from a chosen source port. */
+    private static Outcome lastStepFrom(SequenceTracker t, int port, long now) {
+        return t.judge(TestKnock.resend(4, 0, CLIENT4, 0, KNOCK4, Protocol.TCP, 7000, port, now));
+    }
+
+    @Test
+    void aFullListRefusesNewcomersAndKeepsEveryAdmittedSource() {
+        SequenceTracker t = new SequenceTracker(config(CONFIG.replace("hold-off = 5m", "hold-off = 0")), events, 2);
+        knockAll(t, CLIENT4, T0);
+        knockAll(t, CLIENT4 + 1, T0);
+        assertEquals(Outcome.REFUSED, knockAll(t, CLIENT4 + 2, T0 + s(1)), "a third source on a list of two");
+        assertEquals("refused ssh4 198.18.0.4 full=2", events.last(), "refusal event");
+        assertEquals(2, t.listedSources(), "listed after a refusal");
+        assertEquals(Outcome.ADMITTED, knockAll(t, CLIENT4, T0 + s(5)), "a listed source may renew on a full list");
+        hit(t, CLIENT4 + 1, KNOCK4, Protocol.TCP, 7001, T0 + s(10));
+        assertEquals(Outcome.ADMITTED, knockAll(t, CLIENT4 + 2, T0 + s(11)), "room again after a scan removal");
+        assertEquals(2, t.listedSources(), "listed at the end");
+    }
+
+    @Test
     void withoutHoldOffAKnockRefreshesTheWindow() {
         SequenceTracker t = tracker(CONFIG.replace("hold-off = 5m", "hold-off = 0"));
         knockAll(t, CLIENT4, T0);

@@ -1,8 +1,7 @@
-package knock.server.track;
+package knock.net;
 
 import java.net.InetAddress;
 
-import knock.net.Address;
 
 /**
  * A source address as the tracker keys it: IPv4 in the low 32 bits of {@code lo} with {@code hi} 0, IPv6 as two

@@ -1,4 +1,4 @@
-package knock.server.track;
+package knock.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
