@@ -47,7 +47,7 @@ public final class Ruleset {
             if (mode == Mode.KERNEL && sequence.knocksIn(family)) {
                 KernelKnock.add(ruleset, sequence);
             }
-            GuardChain.add(ruleset, sequence, mode);
+            GuardChain.add(ruleset, sequence, mode, config.daemon().nflogGroup());
         }
         StringBuilder text = new StringBuilder();
         text.append("# knock-server rules: ").append(dialect.restoreCommand).append(", ")

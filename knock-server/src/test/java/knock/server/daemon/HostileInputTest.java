@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import knock.config.ServerConfigReader;
+import knock.packet.IcmpEcho;
 import knock.server.rules.Mode;
 import knock.testnet.ExecResult;
 import knock.testnet.NetnsTest;
@@ -255,13 +256,16 @@ class HostileInputTest extends DaemonTestBase {
                 + daemon.output());
     }
 
-    /** icmp/1400 over a 1280-byte MTU: the client's kernel fragments it, fw's conntrack reassembles it before INPUT. */
+    /**
+     * A fragmented ICMP knock, icmp/1000 in two fragments (put on the wire by hand: a knock that crosses a link
+     * with a smaller MTU), counts in both modes: fw's conntrack reassembles it before INPUT.
+     */
     @ParameterizedTest(name = "{0} mode, IPv{1}")
     @CsvSource({"DAEMON, 4", "DAEMON, 6", "KERNEL, 4", "KERNEL, 6"})
     void aFragmentedIcmpKnockCountsInBothModes(Mode mode, int family) {
         String sequence = """
                 [sequence ssh]
-                steps = 7000/tcp icmp/1400
+                steps = 7000/tcp icmp/1000
                 knock-address = 198.18.0.1 fd6b:6e6f:636b::1
                 guard-address = 198.18.0.11 fd6b:6e6f:636b::11
                 max-connections = 0
@@ -272,11 +276,29 @@ class HostileInputTest extends DaemonTestBase {
             DaemonUnderTest config = new DaemonUnderTest(fw, dir, sequence); // only writes the config file
             loadRules(ServerConfigReader.read(config.config), Mode.KERNEL);
         }
-        client.exec("ip", "link", "set", "eth0", "mtu", "1280").orThrow();
         String knock = family == 4 ? KNOCK4 : KNOCK6;
         assertHidden(client, family, "before the knock");
         client.knockTcpSyn(knock, 7000);
-        client.knockIcmp(knock, 1400);
-        assertOpens(client, family, "after 7000/tcp and a fragmented icmp/1400 in " + mode + " mode");
+        byte[] echo = IcmpEcho.echoRequest(family == 6, 77, 1, 1000);
+        if (family == 6) {
+            icmpv6Checksum(echo, CLIENT6, KNOCK6);
+        }
+        byte[] head = java.util.Arrays.copyOf(echo, 512);
+        byte[] tail = java.util.Arrays.copyOfRange(echo, 512, echo.length);
+        List<byte[]> fragments = family == 4
+                ? List.of(ipv4(CLIENT4, KNOCK4, ICMP, 0x2000, head), ipv4(CLIENT4, KNOCK4, ICMP, 512 / 8, tail))
+                : List.of(ipv6(CLIENT6, KNOCK6, 44, fragment(58, 0, true), head),
+                        ipv6(CLIENT6, KNOCK6, 44, fragment(58, 512 / 8, false), tail));
+        client.sendFrames("eth0", family == 4 ? ETH_IPV4 : ETH_IPV6, fw.mac("eth0"), fragments);
+        assertOpens(client, family, "after 7000/tcp and icmp/1000 in two fragments in " + mode + " mode");
+    }
+
+    /** Fills in the ICMPv6 checksum over the pseudo-header (RFC 8200 8.1), which a raw frame must carry. */
+    private static void icmpv6Checksum(byte[] message, String src, String dst) {
+        java.nio.ByteBuffer pseudo = java.nio.ByteBuffer.allocate(40 + message.length);
+        pseudo.put(addr(src)).put(addr(dst)).putInt(message.length).putInt(58).put(message);
+        int sum = IcmpEcho.checksum(pseudo.array());
+        message[2] = (byte) (sum >>> 8);
+        message[3] = (byte) sum;
     }
 }

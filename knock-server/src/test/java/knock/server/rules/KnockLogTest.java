@@ -21,6 +21,8 @@ class KnockLogTest {
             knock-address = 198.18.0.1
             guard-port = 443
             scan-adjacent = 2
+            list4 = web4
+            list6 = web6
             """);
 
     private static List<String> rules(ServerConfig config, int family, Mode mode) {
@@ -28,7 +30,7 @@ class KnockLogTest {
     }
 
     private static List<String> logRules(List<String> rules) {
-        return rules.stream().filter(r -> r.contains("NFLOG")).toList();
+        return rules.stream().filter(r -> r.startsWith("-A INPUT") && r.contains("NFLOG")).toList();
     }
 
     @Test
@@ -39,6 +41,8 @@ class KnockLogTest {
                 "-A INPUT -p udp -m udp --dport 7999:8001 -j NFLOG --nflog-group 77",
                 "-A INPUT -p udp -m udp --dport 8998:9002 -j NFLOG --nflog-group 77",
                 "-A INPUT -p icmp -m icmp --icmp-type 8 -j NFLOG --nflog-group 77"), logRules(v4));
+        assertTrue(v4.stream().anyMatch(r -> r.startsWith("-A guard-ssh") && r.endsWith("-j NFLOG --nflog-group 77")),
+                "the guard chain copies new connections to the same group:\n" + String.join("\n", v4));
         int established = v4.indexOf("-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
         int firstLog = v4.indexOf(logRules(v4).getFirst());
         int guard = v4.indexOf(v4.stream().filter(r -> r.startsWith("-A INPUT") && r.contains("-j guard-"))
