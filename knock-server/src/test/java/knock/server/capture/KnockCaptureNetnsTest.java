@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
+import knock.net.Address;
 import knock.net.NativeException;
 import knock.net.NflogSocket;
 import knock.server.Knock;
@@ -226,9 +227,8 @@ class KnockCaptureNetnsTest {
     }
 
     private static String describe(Knock k) {
-        String s = k.toString(); // src=A sport=P dst=B step
-        String[] f = s.split(" ");
-        return f[0].substring(4) + " > " + f[2].substring(4) + " " + f[3];
+        return Address.format(k.family(), k.srcHi(), k.srcLo()) + " > " + Address.format(k.family(), k.dstHi(), k.dstLo())
+                + " " + k.step();
     }
 
     private static void awaitSize(List<?> list, int size) throws InterruptedException {
