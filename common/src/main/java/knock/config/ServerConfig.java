@@ -20,7 +20,7 @@ public record ServerConfig(Path source, Daemon daemon, List<SequenceConfig> sequ
 
     /** The {@code [server]} section. */
     public record Daemon(List<String> interfaces, int maxSources, Duration duplicateGrace, String controlSocket,
-                         String logLevel) {
+                         String logLevel, int nflogGroup) {
 
         public Daemon {
             interfaces = List.copyOf(interfaces);
@@ -30,7 +30,7 @@ public record ServerConfig(Path source, Daemon daemon, List<SequenceConfig> sequ
         public static Daemon defaults() {
             return new Daemon(ServerSettings.INTERFACES.defaultValue(), ServerSettings.MAX_SOURCES.defaultValue(),
                     ServerSettings.DUPLICATE_GRACE.defaultValue(), ServerSettings.CONTROL_SOCKET.defaultValue(),
-                    ServerSettings.LOG_LEVEL.defaultValue());
+                    ServerSettings.LOG_LEVEL.defaultValue(), ServerSettings.NFLOG_GROUP.defaultValue());
         }
     }
 }

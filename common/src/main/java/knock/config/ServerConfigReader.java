@@ -98,7 +98,7 @@ public final class ServerConfigReader {
 
     private static Daemon daemon(Values v) {
         return new Daemon(v.get(INTERFACES), v.get(MAX_SOURCES), v.get(DUPLICATE_GRACE), v.get(CONTROL_SOCKET),
-                v.get(LOG_LEVEL));
+                v.get(LOG_LEVEL), v.get(NFLOG_GROUP));
     }
 
     private static SequenceConfig sequence(String name, Values v, List<ConfigWarning> warnings) {

@@ -37,8 +37,11 @@ public final class ServerSettings {
     public static final Setting<String> LOG_LEVEL = Setting.word("log-level", "info",
             Pattern.compile("debug|info|warning|error"), "debug, info, warning or error");
 
+    /** The nfnetlink_log group the daemon-mode ruleset's NFLOG rules send knocks to, and the daemon binds. */
+    public static final Setting<Integer> NFLOG_GROUP = Setting.integer("nflog-group", 56625, 1, 65535);
+
     public static final List<Setting<?>> SERVER =
-            List.of(INTERFACES, MAX_SOURCES, DUPLICATE_GRACE, CONTROL_SOCKET, LOG_LEVEL);
+            List.of(INTERFACES, MAX_SOURCES, DUPLICATE_GRACE, CONTROL_SOCKET, LOG_LEVEL, NFLOG_GROUP);
 
     // [sequence NAME]
 

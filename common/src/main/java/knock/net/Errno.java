@@ -15,6 +15,7 @@ public final class Errno {
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
+    public static final int EBUSY = 16;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENOTSOCK = 88;
@@ -40,6 +41,7 @@ public final class Errno {
         NAMES[EAGAIN] = "EAGAIN";
         NAMES[ENOMEM] = "ENOMEM";
         NAMES[EACCES] = "EACCES";
+        NAMES[EBUSY] = "EBUSY";
         NAMES[ENODEV] = "ENODEV";
         NAMES[EINVAL] = "EINVAL";
         NAMES[ENOTSOCK] = "ENOTSOCK";

@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
  * {@link #STRERROR} and {@link #CLOSE} takes a leading call-state segment ({@link #newCallState}) that receives
  * errno, because the JVM may clobber errno between the call and any later read of it.
  *
- * <p>Package-private: callers use {@link PacketSocket}, {@link Poller} and {@link NativeSocket}. Linking a handle
+ * <p>Package-private: callers use {@link NflogSocket}, {@link Poller} and {@link NativeSocket}. Linking a handle
  * costs start-up time, and the client links these only for an ICMP step or {@code --fdpass}; nothing here may
  * touch netty or another heavy class.
  */
@@ -28,6 +28,7 @@ final class Libc {
     static final int AF_UNIX = 1;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    static final int AF_NETLINK = 16;
     static final int AF_PACKET = 17;
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
@@ -36,17 +37,13 @@ final class Libc {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_ICMP = 1;
     static final int IPPROTO_ICMPV6 = 58;
+    static final int NETLINK_NETFILTER = 12;
     static final int SOL_SOCKET = 1;
     static final int SO_ERROR = 4;
     static final int SO_RCVBUF = 8;
     static final int SO_SNDTIMEO = 21;
     static final int SCM_RIGHTS = 1;
     static final int SO_RCVBUFFORCE = 33;
-    static final int SO_ATTACH_FILTER = 26;
-    static final int SOL_PACKET = 263;
-    static final int PACKET_STATISTICS = 6;
-    static final int PACKET_IGNORE_OUTGOING = 23;
-    static final int ETH_P_ALL = 0x0003;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_NOSIGNAL = 0x4000;
@@ -90,7 +87,7 @@ final class Libc {
         }
     }
 
-    /** What a {@link PacketSocket} needs beyond {@link Sockets}. */
+    /** What receiving sockets ({@link NflogSocket}, {@link UnixDatagramSocket}) need beyond {@link Sockets}. */
     static final class Capture {
         static final MethodHandle BIND =
                 errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));

@@ -4,7 +4,7 @@ import knock.KnockException;
 
 /**
  * A failed system call, as netty's {@code NativeIoException}: the call, its errno and the C library's text, plus
- * the fix when knock knows it ({@code socket(AF_PACKET): EPERM (Operation not permitted): needs CAP_NET_RAW}).
+ * the fix when knock knows it ({@code nflog bind group 56625: EPERM (Operation not permitted): needs CAP_NET_ADMIN}).
  * Exit code 1. Made once where a call fails, never per packet on a healthy path.
  *
  * <p>Unchecked, as every {@link knock.KnockException}: a caller that can say more (the client's exit 3 for a
@@ -23,7 +23,7 @@ public final class NativeException extends KnockException {
         this.errno = errno;
     }
 
-    /** The call and the object it was made on, e.g. {@code socket(AF_PACKET)}. */
+    /** The call and the object it was made on, e.g. {@code socket(AF_NETLINK, NETLINK_NETFILTER)}. */
     public String syscall() {
         return syscall;
     }

@@ -8,26 +8,29 @@ import java.util.Objects;
 import knock.sequence.Protocol;
 
 /**
- * Decodes one packet that starts at its IPv4 or IPv6 header (what an {@code AF_PACKET/SOCK_DGRAM} socket
- * delivers on every link type) into the few primitives a knock is made of. One instance is reused for every
+ * Decodes one packet that starts at its IPv4 or IPv6 header (what an nflog message carries, and an
+ * {@code AF_PACKET/SOCK_DGRAM} socket) into the few primitives a knock is made of. One instance is reused for every
  * packet: {@link #decode} overwrites the fields and returns a {@link Verdict}; the getters are meaningful only
  * after {@link Verdict#KNOCK}. Absolute reads, no allocation, no exceptions for bad input.
  *
  * <p>What counts, and why:
  * <ul>
- * <li>IPv4: version, header length, total length and the header checksum are checked (the kernel drops a packet
- *     with a bad header checksum after the capture point, so it must not count as a knock). Bytes past the total
+ * <li>IPv4: version, header length, total length and the header checksum are checked. Bytes past the total
  *     length (Ethernet padding) are ignored.
  * <li>IPv6: the extension-header chain (hop-by-hop, routing, destination options, fragment, AH) is walked, at
  *     most {@value #MAX_EXTENSION_HEADERS} headers; hop-by-hop anywhere but first is malformed (RFC 8200 4.1).
- *     ESP, "no next header" and unknown headers are {@link Verdict#IGNORED}.
- * <li>Fragments: the kernel has not reassembled anything at the capture point. A non-first fragment carries no
- *     transport header and is dropped; a first fragment counts for TCP/UDP only if it holds the whole transport
- *     header. An ICMP echo in a fragment is dropped: its payload length is not known from one fragment.
+ *     A routing header with segments left is {@link Verdict#IGNORED}: the box is a waypoint, not the
+ *     destination, and the kernel never delivers it to a local socket (it answers a parameter problem or routes
+ *     it on) though INPUT sees it. ESP, "no next header" and unknown headers are {@link Verdict#IGNORED}.
+ * <li>Fragments: a non-first fragment carries no transport header and is dropped; a first fragment counts for
+ *     TCP/UDP only if it holds the whole transport header. An ICMP echo in a fragment is dropped: its payload
+ *     length is not known from one fragment. (In INPUT, conntrack has reassembled them all already.)
  * <li>TCP counts only with SYN set and ACK clear; ICMP only as an echo request (type 8, ICMPv6 type 128), whose
  *     {@link #value()} is the IP payload length minus the 8-byte ICMP header: what the client controls.
  * </ul>
- * Checksums of TCP, UDP and ICMP are not checked: locally offloaded packets carry partial checksums here.
+ * A cut copy ({@link #decodeCut}, an nflog copy range shorter than the packet) is judged by its headers: the
+ * lengths the IP header states count, only the bytes read must have been copied. Checksums of TCP, UDP and ICMP
+ * are not checked: locally offloaded packets carry partial checksums here.
  */
 public final class PacketDecoder {
 
@@ -61,30 +64,43 @@ public final class PacketDecoder {
     private int srcPort;
 
     /**
-     * Decodes {@code length} bytes of {@code packet} from {@code offset}.
+     * Decodes {@code length} bytes of {@code packet} from {@code offset}: the whole packet.
      *
      * @throws IndexOutOfBoundsException if the range lies outside the segment (a caller's bug, not bad input)
      */
     public Verdict decode(MemorySegment packet, long offset, int length) {
+        return decode(packet, offset, length, false);
+    }
+
+    /**
+     * Decodes the first {@code captured} bytes of a packet that may have been longer (its copy was cut): lengths in
+     * its headers may run past {@code captured}; a header field that lies past it makes the packet
+     * {@link Verdict#MALFORMED}.
+     */
+    public Verdict decodeCut(MemorySegment packet, long offset, int captured) {
+        return decode(packet, offset, captured, true);
+    }
+
+    private Verdict decode(MemorySegment packet, long offset, int length, boolean cut) {
         Objects.checkFromIndexSize(offset, length, packet.byteSize());
         if (length < 1) {
             return Verdict.MALFORMED;
         }
         return switch (u8(packet, offset) >>> 4) {
-            case 4 -> ipv4(packet, offset, length);
-            case 6 -> ipv6(packet, offset, length);
+            case 4 -> ipv4(packet, offset, length, cut);
+            case 6 -> ipv6(packet, offset, length, cut);
             default -> Verdict.MALFORMED;
         };
     }
 
-    private Verdict ipv4(MemorySegment p, long o, int length) {
+    private Verdict ipv4(MemorySegment p, long o, int length, boolean cut) {
         if (length < 20) {
             return Verdict.MALFORMED;
         }
         int headerLength = (u8(p, o) & 0x0f) * 4;
         int totalLength = u16(p, o + 2);
-        if (headerLength < 20 || totalLength < headerLength || totalLength > length
-                || checksum(p, o, headerLength) != 0) {
+        if (headerLength < 20 || headerLength > length || totalLength < headerLength
+                || (totalLength > length && !cut) || checksum(p, o, headerLength) != 0) {
             return Verdict.MALFORMED;
         }
         int fragment = u16(p, o + 6);
@@ -100,17 +116,19 @@ public final class PacketDecoder {
         if (next == ICMP6) {
             return Verdict.IGNORED;
         }
-        return transport(p, o + headerLength, totalLength - headerLength, next, (fragment & 0x2000) != 0);
+        return transport(p, o + headerLength, totalLength - headerLength, Math.min(totalLength, length) - headerLength,
+                next, (fragment & 0x2000) != 0);
     }
 
-    private Verdict ipv6(MemorySegment p, long o, int length) {
+    private Verdict ipv6(MemorySegment p, long o, int length, boolean cut) {
         if (length < 40) {
             return Verdict.MALFORMED;
         }
         long end = o + 40 + u16(p, o + 4);
-        if (end > o + length) {
+        if (end > o + length && !cut) {
             return Verdict.MALFORMED;
         }
+        long limit = Math.min(end, o + length); // the last byte copied, plus one
         family = 6;
         srcHi = p.get(U64, o + 8);
         srcLo = p.get(U64, o + 16);
@@ -122,10 +140,11 @@ public final class PacketDecoder {
         for (int walked = 0; ; walked++) {
             switch (next) {
                 case TCP, UDP, ICMP6 -> {
-                    return transport(p, pos, (int) (end - pos), next, fragmented);
+                    return transport(p, pos, (int) (end - pos), (int) (limit - pos), next, fragmented);
                 }
                 case HOP_BY_HOP, ROUTING, FRAGMENT, AH, DEST_OPTS -> {
-                    if (walked == MAX_EXTENSION_HEADERS || (next == HOP_BY_HOP && walked != 0) || end - pos < 8) {
+                    if (walked == MAX_EXTENSION_HEADERS || (next == HOP_BY_HOP && walked != 0) || end - pos < 8
+                            || limit - pos < 8) {
                         return Verdict.MALFORMED;
                     }
                     long headerLength = switch (next) {
@@ -143,6 +162,8 @@ public final class PacketDecoder {
                         }
                         // M clear with offset 0 is an atomic fragment (RFC 6946): a whole packet.
                         fragmented |= (offsetAndFlags & 1) != 0;
+                    } else if (next == ROUTING && u8(p, pos + 3) != 0) {
+                        return Verdict.IGNORED; // segments left: bound for another node
                     }
                     next = u8(p, pos);
                     pos += headerLength;
@@ -154,12 +175,18 @@ public final class PacketDecoder {
         }
     }
 
-    /** The transport header at {@code l4}, {@code l4Length} bytes up to the end of the IP payload. */
-    private Verdict transport(MemorySegment p, long l4, int l4Length, int next, boolean fragmented) {
+    /**
+     * The transport header at {@code l4}: {@code l4Length} bytes up to the end of the IP payload, of which the
+     * first {@code copied} are in the buffer.
+     */
+    private Verdict transport(MemorySegment p, long l4, int l4Length, int copied, int next, boolean fragmented) {
         switch (next) {
             case TCP -> {
                 if (l4Length < 20) {
                     return fragmented ? Verdict.FRAGMENT : Verdict.MALFORMED;
+                }
+                if (copied < 14) {
+                    return Verdict.MALFORMED; // cut before the flags
                 }
                 int dataOffset = (u8(p, l4 + 12) >>> 4) * 4;
                 if (dataOffset < 20) {
@@ -177,6 +204,9 @@ public final class PacketDecoder {
                 if (l4Length < 8) {
                     return fragmented ? Verdict.FRAGMENT : Verdict.MALFORMED;
                 }
+                if (copied < 8) {
+                    return Verdict.MALFORMED;
+                }
                 int udpLength = u16(p, l4 + 4);
                 // A first fragment holds only part of the datagram its length field counts.
                 if (udpLength < 8 || (!fragmented && udpLength > l4Length)) {
@@ -188,7 +218,7 @@ public final class PacketDecoder {
                 if (fragmented) {
                     return Verdict.FRAGMENT;
                 }
-                if (l4Length < 8) {
+                if (l4Length < 8 || copied < 1) {
                     return Verdict.MALFORMED;
                 }
                 if (u8(p, l4) != (family == 4 ? 8 : 128)) {

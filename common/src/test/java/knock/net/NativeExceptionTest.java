@@ -10,8 +10,8 @@ class NativeExceptionTest {
 
     @Test
     void aMissingCapabilityIsNamedWithTheCallAndErrno() {
-        NativeException e = new NativeException("socket(AF_PACKET)", Errno.EPERM, PacketSocket.NEEDS_CAP_NET_RAW);
-        assertEquals("socket(AF_PACKET): EPERM (Operation not permitted): " + PacketSocket.NEEDS_CAP_NET_RAW,
+        NativeException e = new NativeException("nflog bind group 5", Errno.EPERM, NflogSocket.NEEDS_CAP_NET_ADMIN);
+        assertEquals("nflog bind group 5: EPERM (Operation not permitted): " + NflogSocket.NEEDS_CAP_NET_ADMIN,
                 e.getMessage());
         assertEquals(1, e.exitCode(), "exit code");
         assertEquals(Errno.EPERM, e.errno());
@@ -19,7 +19,7 @@ class NativeExceptionTest {
 
     @Test
     void aMissingInterfaceIsNamed() {
-        NativeException e = assertThrows(NativeException.class, () -> PacketSocket.interfaceIndex("kcnosuch0"));
+        NativeException e = assertThrows(NativeException.class, () -> Interfaces.index("kcnosuch0"));
         assertEquals(Errno.ENODEV, e.errno());
         assertTrue(e.getMessage().startsWith("if_nametoindex(kcnosuch0): ENODEV (No such device)"), e.getMessage());
     }

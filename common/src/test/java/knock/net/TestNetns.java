@@ -80,7 +80,7 @@ public final class TestNetns {
      * period (milliseconds), so a flood must not open one per packet.
      */
     public static void sendFrames(String dev, int ethertype, byte[] dstMac, List<byte[]> packets) {
-        int ifindex = PacketSocket.interfaceIndex(dev);
+        int ifindex = Interfaces.index(dev);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
             int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);

@@ -130,13 +130,42 @@ class PacketDecoderTest {
     @Test
     void ipv6ExtensionHeaderChainsAreWalked() {
         // hop-by-hop, destination options, AH, routing, fragment (atomic), UDP
-        assertKnock(ipv6(A6, B6, 0, ext(60, 1), ext(51, 2), ah(43, 3), ext(44, 1), fragment(17, 0, false),
+        assertKnock(ipv6(A6, B6, 0, ext(60, 1), ext(51, 2), ah(43, 3), routing(44, 0, 1), fragment(17, 0, false),
                 udp(8000, 0)),
                 Protocol.UDP, 8000);
         assertKnock(ipv6(A6, B6, 60, ext(58, 1), icmp(128, 32)), Protocol.ICMP, 32);
         assertKnock(ipv6(A6, B6, 0, ext(6, 1), tcp(7000, SYN)), Protocol.TCP, 7000);
         assertEquals(Verdict.IGNORED, decode(ipv6(A6, B6, 60, ext(59, 1))), "no next header");
         assertEquals(Verdict.IGNORED, decode(ipv6(A6, B6, 50, new byte[16])), "ESP");
+    }
+
+    @Test
+    void aRoutingHeaderWithSegmentsLeftIsNoKnockTheBoxIsOnlyAWaypoint() {
+        assertEquals(Verdict.IGNORED, decode(ipv6(A6, B6, 43, routing(17, 1, 3), udp(8000, 0))), "type 0, 1 left");
+        byte[] type2 = routing(6, 1, 3);
+        type2[2] = 2;
+        assertEquals(Verdict.IGNORED, decode(ipv6(A6, B6, 60, ext(43, 1), type2, tcp(7000, SYN))), "behind options");
+        assertKnock(ipv6(A6, B6, 43, routing(17, 0, 3), udp(8000, 0)), Protocol.UDP, 8000);
+    }
+
+    @Test
+    void aCutCopyIsJudgedByTheLengthsItsHeadersState() {
+        byte[] v4 = ipv4(A4, B4, ICMP, icmp(8, 1400));
+        assertEquals(Verdict.MALFORMED, decode(Arrays.copyOf(v4, 512)), "a whole packet cannot be shorter");
+        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(Arrays.copyOf(v4, 512)), 0, 512));
+        assertEquals(Protocol.ICMP, decoder.protocol());
+        assertEquals(1400, decoder.value(), "the echo's size from the total length, not the copy");
+        byte[] v6 = ipv6(A6, B6, 0, ext(58, 1), icmp(128, 1400));
+        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(v6), 0, 512));
+        assertEquals(1400, decoder.value());
+        byte[] udp6 = ipv6(A6, B6, 60, ext(17, 60), udp(8000, 10));
+        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(udp6), 0, 512),
+                "cut before the UDP header");
+        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(udp6), 0, 40 + 488 + 8));
+        byte[] tcp4 = ipv4(A4, B4, TCP, tcp(7000, SYN));
+        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 33), "cut before the flags");
+        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 34));
+        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 19), "cut in the header");
     }
 
     @Test

@@ -14,6 +14,10 @@ public final class TestPackets {
     public static final int ICMP6 = 58;
     public static final int SYN = 0x02;
     public static final int ACK = 0x10;
+    /** Ethertypes for {@code Host.sendFrames}: IPv4, IPv6, and an 802.1Q tag before either. */
+    public static final int ETH_IPV4 = 0x0800;
+    public static final int ETH_IPV6 = 0x86dd;
+    public static final int ETH_VLAN = 0x8100;
 
     private TestPackets() {
     }
@@ -53,6 +57,38 @@ public final class TestPackets {
         return p;
     }
 
+    /**
+     * An IPv4 packet with {@code options} after the fixed header (padded with end-of-options to a multiple of 4),
+     * e.g. {@link #looseSourceRoute}.
+     */
+    public static byte[] ipv4WithOptions(String src, String dst, int protocol, byte[] options, byte[] l4) {
+        int optionLength = (options.length + 3) & ~3;
+        int headerLength = 20 + optionLength;
+        ByteBuffer b = ByteBuffer.allocate(headerLength + l4.length);
+        b.put((byte) (0x40 | headerLength / 4)).put((byte) 0).putShort((short) (headerLength + l4.length))
+                .putShort((short) 7).putShort((short) 0).put((byte) 64).put((byte) protocol).putShort((short) 0)
+                .put(addr(src)).put(addr(dst)).put(options).position(headerLength).put(l4);
+        byte[] p = b.array();
+        setChecksum(p, headerLength);
+        return p;
+    }
+
+    /** An IPv4 loose source route option (LSRR, type 131) through {@code hops}, pointer at the first. */
+    public static byte[] looseSourceRoute(String... hops) {
+        ByteBuffer b = ByteBuffer.allocate(3 + 4 * hops.length);
+        b.put((byte) 131).put((byte) (3 + 4 * hops.length)).put((byte) 4);
+        for (String hop : hops) {
+            b.put(addr(hop));
+        }
+        return b.array();
+    }
+
+    /** An 802.1Q tag for VLAN {@code id} (priority 0) before {@code packet} of {@code ethertype}: send as ETH_VLAN. */
+    public static byte[] vlan(int id, int ethertype, byte[] packet) {
+        return ByteBuffer.allocate(4 + packet.length).putShort((short) (id & 0xfff)).putShort((short) ethertype)
+                .put(packet).array();
+    }
+
     /** Recomputes the IPv4 header checksum over {@code headerLength} bytes. */
     public static void setChecksum(byte[] p, int headerLength) {
         p[10] = 0;
@@ -83,6 +119,18 @@ public final class TestPackets {
         h[1] = (byte) (units - 1);
         h[2] = 1; // PadN
         h[3] = (byte) (h.length - 4);
+        return h;
+    }
+
+    /**
+     * An IPv6 routing header (type 0) of {@code units} 8-byte units with {@code segmentsLeft}: a packet that names
+     * the box as a waypoint when segments are left.
+     */
+    public static byte[] routing(int next, int segmentsLeft, int units) {
+        byte[] h = new byte[units * 8];
+        h[0] = (byte) next;
+        h[1] = (byte) (units - 1);
+        h[3] = (byte) segmentsLeft;
         return h;
     }
 

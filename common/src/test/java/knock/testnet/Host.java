@@ -335,6 +335,39 @@ public final class Host {
         }
     }
 
+    // ---- crafted frames
+
+    /** This host's MAC address on {@code dev}, e.g. as the destination of frames put on the wire by hand. */
+    public byte[] mac(String dev) {
+        String text = exec("cat", "/sys/class/net/" + dev + "/address").orThrow().stdout().strip();
+        return java.util.HexFormat.ofDelimiter(":").parseHex(text);
+    }
+
+    /**
+     * Puts crafted packets on {@code dev} to {@code dstMac}, bypassing this host's IP stack: each starts at the IP
+     * header ({@link knock.packet.TestPackets#ETH_IPV4}, {@code ETH_IPV6}) or at an 802.1Q tag
+     * ({@code ETH_VLAN}, see {@link knock.packet.TestPackets#vlan}). Malformed, fragmented and spoofed packets
+     * leave as they are.
+     */
+    public void sendFrames(String dev, int ethertype, byte[] dstMac, List<byte[]> packets) {
+        call(() -> {
+            TestNetns.sendFrames(dev, ethertype, dstMac, packets);
+            return null;
+        });
+    }
+
+    /** Sets a sysctl in this host's namespace, e.g. {@code sysctl("net.ipv4.conf.all.rp_filter", "1")}. */
+    public void sysctl(String name, String value) {
+        Path knob = Path.of("/proc/sys").resolve(name.replace('.', '/'));
+        call(() -> Files.writeString(knob, value));
+    }
+
+    /** Reads a sysctl of this host's namespace, e.g. {@code net.ipv4.conf.all.accept_source_route}. */
+    public String sysctl(String name) {
+        Path knob = Path.of("/proc/sys").resolve(name.replace('.', '/'));
+        return call(() -> Files.readString(knob).strip());
+    }
+
     // ---- knocks
 
     /** Sends one empty UDP datagram to {@code destination}:{@code port}. */

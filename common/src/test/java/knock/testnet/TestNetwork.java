@@ -171,6 +171,18 @@ public final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Joins {@code a} and {@code b} with a second wire of their own: a veth pair named {@code dev} on both ends, up,
+     * no addresses (add them with {@code ip addr} if a test needs them), e.g. fw's second interface for a spoofed
+     * frame that fails the reverse-path check. Gone with the namespaces at teardown.
+     */
+    public void link(Host a, Host b, String dev) {
+        ipBatch(tools, List.of(), List.of("link add " + dev + " netns " + a.name() + " type veth peer name " + dev
+                + " netns " + b.name()));
+        ipBatch(tools, List.of("-n", a.name()), List.of("link set " + dev + " up"));
+        ipBatch(tools, List.of("-n", b.name()), List.of("link set " + dev + " up"));
+    }
+
     private static String freshPrefix() {
         for (int tries = 0; tries < MAX_NAME_TRIES; tries++) {
             String candidate = "kn" + PID + "x" + COUNTER.getAndIncrement();

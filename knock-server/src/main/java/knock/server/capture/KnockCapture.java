@@ -3,54 +3,59 @@ package knock.server.capture;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import knock.config.ServerConfig;
-import knock.net.BpfProgram;
+import knock.net.Interfaces;
 import knock.net.NativeException;
-import knock.net.PacketSocket;
+import knock.net.NflogMessages;
+import knock.net.NflogSocket;
 import knock.net.Poller;
 import knock.packet.PacketDecoder;
 import knock.server.Knock;
 
 /**
- * Sees every knock addressed to this box, before netfilter: one {@link PacketSocket} per configured interface
- * (or one for all interfaces, present and future, when none is configured), each running {@link KnockFilter} in
- * the kernel, and one capture thread that decodes what passes and calls the {@link KnockSink}.
+ * Sees every knock the box's INPUT chain sees: the daemon-mode ruleset's NFLOG rules copy TCP SYNs, UDP datagrams
+ * and echo requests near the knock ports to an nflog group ({@code [server] nflog-group}), and one capture thread
+ * reads them from an {@link NflogSocket}, decodes them and calls the {@link KnockSink}. Since the copies come from
+ * INPUT, the daemon judges exactly what the kernel would deliver: reassembled, past rp_filter, martian and VLAN
+ * checks, addressed to the box; the packets themselves go on to the DROP policy.
  *
- * <p>Life cycle: {@link #open} makes the sockets in the calling thread's network namespace (so a daemon can open
- * them before it drops privileges, and a test on a thread that called setns(2)); {@link #start} starts the thread;
- * {@link #close} wakes it through an eventfd, joins it and closes the sockets. No time batching: a packet reaches
- * the sink as soon as poll(2) returns, microseconds after the kernel queued it.
+ * <p>Life cycle: {@link #open} binds the group in the calling thread's network namespace (so a daemon can do it
+ * before it drops privileges, and a test on a thread that called setns(2)); {@link #start} starts the thread;
+ * {@link #close} wakes it through an eventfd, joins it and gives the socket back. The socket is shared with
+ * another capture of the same group in the same process ({@link NflogGroups}): the kernel lets one socket hold a
+ * group, and a reload opens the next capture before it closes the running one. No time batching: the group's
+ * queue threshold is 1, so a packet reaches the sink as soon as poll(2) returns, microseconds after INPUT.
  *
- * <p>The receive loop allocates nothing: the buffer, decoder, pollfd array and FFM call state are made once; the
- * counters are plain fields written by the capture thread alone and read anywhere ({@code volatile}).
- *
- * <p>Pitfalls: a socket bound to a named interface stops receiving if that interface is deleted (re-created
- * interfaces get a new index; an error is logged and counted). Bound to all interfaces, a packet that crosses two
- * devices addressed to this host (a VLAN and its parent, a bridge and its port) may be seen twice: the tracker's
- * duplicate grace absorbs that.
+ * <p>The receive loop allocates nothing: the buffer, the message walker, the decoder, the {@link Knock} holder,
+ * the pollfd array and FFM call state are made once; the counters are plain fields written by the capture thread
+ * alone and read anywhere ({@code volatile}). A configured {@code interfaces} list is a filter on the interface a
+ * packet came in on, its indexes resolved at open.
  */
 public final class KnockCapture implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("knock.server.capture");
 
-    /** Receive buffer: the largest IPv4 packet; bigger (GRO) packets are cut and counted as malformed. */
+    /** Bytes copied per packet: IP header, a long IPv6 extension chain and the transport header fit. */
+    static final int COPY_RANGE = 512;
+    /** One read: a message with the copy range, or several (the kernel may batch under load). */
     static final int BUFFER_SIZE = 65536;
-    /** Packets read from one socket before the others get a turn. */
+    /** Reads before the loop checks its flag again. */
     private static final int BATCH = 64;
     /** poll(2) timeout: the loop rechecks its flag at least this often even if a wakeup were lost. */
     private static final int POLL_MILLIS = 1000;
     private static final long JOIN_MILLIS = 2000;
 
-    private final List<PacketSocket> sockets;
+    private final NflogGroups.Lease lease;
+    private final NflogSocket socket;
     private final List<String> names;
-    private final int filterLength;
+    private final int[] interfaces;
     private final KnockSink sink;
     private final Poller poller;
+    private final NflogMessages messages = new NflogMessages();
     private final PacketDecoder decoder = new PacketDecoder();
     private final Knock knock = new Knock();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,44 +67,40 @@ public final class KnockCapture implements AutoCloseable {
     private volatile long ignored;
     private volatile long malformed;
     private volatile long fragments;
+    private volatile long dropped;
     private volatile long errors;
 
-    private KnockCapture(List<PacketSocket> sockets, List<String> names, int filterLength, KnockSink sink) {
-        this.sockets = sockets;
+    private KnockCapture(NflogGroups.Lease lease, List<String> names, int[] interfaces, KnockSink sink) {
+        this.lease = lease;
+        this.socket = lease.socket;
         this.names = names;
-        this.filterLength = filterLength;
+        this.interfaces = interfaces;
         this.sink = sink;
-        int[] fds = new int[sockets.size()];
-        for (int i = 0; i < fds.length; i++) {
-            fds[i] = sockets.get(i).fd();
-        }
-        this.poller = new Poller(fds);
+        this.poller = new Poller(socket.fd());
     }
 
     /**
-     * Opens the sockets for {@code config}'s interfaces and sequences, in the calling thread's network namespace.
+     * Binds {@code config}'s nflog group in the calling thread's network namespace (or shares this process's
+     * socket for it) and resolves its interfaces.
      *
-     * @throws NativeException if an interface does not exist or a socket cannot be made (EPERM names CAP_NET_RAW)
+     * @throws NativeException if an interface does not exist, the group is taken or CAP_NET_ADMIN is missing
      */
     public static KnockCapture open(ServerConfig config, KnockSink sink) {
-        return open(config.daemon().interfaces(), KnockFilter.build(config.sequences()), sink);
+        return open(config.daemon().nflogGroup(), config.daemon().interfaces(), sink);
     }
 
-    /** As {@link #open(ServerConfig, KnockSink)}, with the interfaces (empty for all) and filter given. */
-    static KnockCapture open(List<String> interfaces, BpfProgram filter, KnockSink sink) {
-        List<PacketSocket> sockets = new ArrayList<>();
+    /** As {@link #open(ServerConfig, KnockSink)}, with the group and the interfaces (empty for all) given. */
+    static KnockCapture open(int group, List<String> interfaceNames, KnockSink sink) {
+        int[] indexes = new int[interfaceNames.size()];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = Interfaces.index(interfaceNames.get(i));
+        }
+        NflogGroups.Lease lease = NflogGroups.acquire(group, COPY_RANGE);
         try {
-            if (interfaces.isEmpty()) {
-                sockets.add(PacketSocket.open(PacketSocket.ALL_INTERFACES, filter));
-            } else {
-                for (String name : interfaces) {
-                    sockets.add(PacketSocket.open(PacketSocket.interfaceIndex(name), filter));
-                }
-            }
-            return new KnockCapture(List.copyOf(sockets), interfaces.isEmpty() ? List.of("all") : interfaces,
-                    filter.length(), sink);
+            return new KnockCapture(lease, interfaceNames.isEmpty() ? List.of("all") : List.copyOf(interfaceNames),
+                    indexes, sink);
         } catch (RuntimeException e) {
-            sockets.forEach(PacketSocket::close);
+            NflogGroups.release(lease);
             throw e;
         }
     }
@@ -120,45 +121,61 @@ public final class KnockCapture implements AutoCloseable {
                 if (poller.await(POLL_MILLIS) == 0 || poller.woken()) {
                     continue;
                 }
-                for (int i = 0; i < sockets.size(); i++) {
-                    if (poller.ready(i)) {
-                        drain(i, buffer);
-                    }
-                }
+                drain(buffer);
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "capture stopped interfaces=" + String.join(",", names) + " error=" + e.getMessage());
+            LOG.log(Level.ERROR, "capture stopped nflog-group=" + socket.group() + " error=" + e.getMessage());
             throw e;
         }
     }
 
-    private void drain(int index, MemorySegment buffer) {
-        PacketSocket socket = sockets.get(index);
+    private void drain(MemorySegment buffer) {
         for (int n = 0; n < BATCH && !stopping; n++) {
             int length;
             try {
                 length = socket.receive(buffer);
             } catch (NativeException e) {
                 errors++;
-                LOG.log(Level.WARNING, "capture error interface=" + names.get(index) + " error=" + e.getMessage());
+                LOG.log(Level.WARNING, "capture error nflog-group=" + socket.group() + " error=" + e.getMessage());
                 return;
             }
-            if (length < 0) {
+            if (length == NflogSocket.NONE) {
                 return;
             }
-            packets++;
-            if (socket.packetType() != PacketSocket.PACKET_HOST) {
-                ignored++;
-            } else if (length > BUFFER_SIZE) {
-                malformed++;
-            } else {
-                decode(buffer, length);
+            if (length == NflogSocket.OVERRUN) {
+                dropped++; // the kernel's queue overflowed: how many packets is not known, one event counted
+                continue;
             }
+            if (length > BUFFER_SIZE) {
+                malformed++; // cut; what fits is still walked
+            }
+            messages.reset(buffer, Math.min(length, BUFFER_SIZE));
+            long skipped = messages.malformed();
+            long overruns = messages.overruns();
+            while (messages.next()) {
+                packets++;
+                if (interfaces.length > 0 && !watched(messages.inInterface())) {
+                    ignored++;
+                } else {
+                    decode(buffer, messages.payloadOffset(), messages.payloadLength());
+                }
+            }
+            malformed += messages.malformed() - skipped;
+            dropped += messages.overruns() - overruns;
         }
     }
 
-    private void decode(MemorySegment buffer, int length) {
-        switch (decoder.decode(buffer, 0, length)) {
+    private boolean watched(int ifindex) {
+        for (int index : interfaces) {
+            if (index == ifindex) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void decode(MemorySegment buffer, long offset, int length) {
+        switch (decoder.decodeCut(buffer, offset, length)) {
             case KNOCK -> {
                 knocks++;
                 try {
@@ -176,7 +193,7 @@ public final class KnockCapture implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (waking it at once), then closes the sockets; idempotent. */
+    /** Stops the thread (waking it at once), then gives the socket back; idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -197,15 +214,15 @@ public final class KnockCapture implements AutoCloseable {
             if (t.isAlive()) {
                 // Closing descriptors under a live reader could hand their numbers to someone else's socket.
                 LOG.log(Level.WARNING, "capture thread still running after " + TimeUnit.MILLISECONDS.toSeconds(
-                        JOIN_MILLIS) + "s; sockets left open");
+                        JOIN_MILLIS) + "s; socket left open");
                 return;
             }
         }
         poller.close();
-        sockets.forEach(PacketSocket::close);
+        NflogGroups.release(lease);
     }
 
-    /** Packets the kernel filter passed, of every verdict. */
+    /** Packets the nflog rules copied to the group (of every verdict). */
     public long packets() {
         return packets;
     }
@@ -215,19 +232,24 @@ public final class KnockCapture implements AutoCloseable {
         return knocks;
     }
 
-    /** Well-formed packets that are no knock (a SYN-ACK behind an IPv6 extension header, not for this host). */
+    /** Well-formed packets that are no knock (a SYN-ACK, a waypoint's routing header, another interface). */
     public long ignored() {
         return ignored;
     }
 
-    /** Truncated or inconsistent packets, dropped. */
+    /** Packets or messages too short or inconsistent to judge, dropped. */
     public long malformed() {
         return malformed;
     }
 
-    /** Fragments that cannot carry a knock, dropped. */
+    /** Fragments that cannot carry a knock, dropped (INPUT sees none while conntrack reassembles). */
     public long fragments() {
         return fragments;
+    }
+
+    /** Times the kernel dropped copies because the socket's queue was full (ENOBUFS, NLMSG_OVERRUN). */
+    public long dropped() {
+        return dropped;
     }
 
     /** Socket errors and sink failures. */
@@ -238,6 +260,6 @@ public final class KnockCapture implements AutoCloseable {
     /** The effective setup, for the daemon's start line. */
     @Override
     public String toString() {
-        return "interfaces=" + String.join(",", names) + " filter=" + filterLength + "insns";
+        return "nflog-group=" + socket.group() + " interfaces=" + String.join(",", names);
     }
 }

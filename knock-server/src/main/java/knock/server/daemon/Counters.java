@@ -6,8 +6,6 @@ package knock.server.daemon;
  */
 final class Counters {
     long knocks;
-    /** Packets seen on the wire that the box only forwards: not addressed to any of its addresses. */
-    long notLocal;
     long admits;
     /** Completions refused because their list held as many entries as the kernel keeps. */
     long refusals;

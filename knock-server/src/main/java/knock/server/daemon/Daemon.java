@@ -49,15 +49,12 @@ public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger("knock.server");
     private static final int QUEUE_CAPACITY = 4096;
-    /** How often the box's own addresses are reread (DHCP, hotplug). */
-    private static final long LOCAL_REFRESH_SECONDS = 2;
 
     private final Path configFile;
     private final Path listDirectory;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Counters counters = new Counters();
-    private final LocalAddresses local = new LocalAddresses();
     private final KernelLists lists;
     private final KnockQueue queue;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -113,9 +110,6 @@ public final class Daemon implements AutoCloseable {
     private void startOnLoop() {
         long now = System.nanoTime();
         tracker = new SequenceTracker(config, lists, RecentLimits.read().ipListTot());
-        local.refresh(config);
-        loop.scheduleAtFixedRate(() -> local.refresh(config), LOCAL_REFRESH_SECONDS, LOCAL_REFRESH_SECONDS,
-                TimeUnit.SECONDS);
         adopted = adopt(now);
         capture = KnockCapture.open(config, queue);
         capture.start();
@@ -156,10 +150,6 @@ public final class Daemon implements AutoCloseable {
 
     /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
     private void handle(Knock knock) {
-        if (!local.contains(knock.family(), knock.dstHi(), knock.dstLo())) {
-            counters.notLocal++; // forwarded through the box, not addressed to it
-            return;
-        }
         counters.knocks++;
         Outcome outcome = deadlines.judge(knock);
         if (LOG.isLoggable(Level.DEBUG)) {
@@ -212,7 +202,6 @@ public final class Daemon implements AutoCloseable {
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
         warn(next);
         config = next;
-        local.refresh(config);
         // The queue takes one producer: stop the old capture thread before the new one starts. The new
         // sockets are open already and queue what arrives meanwhile, so nothing is missed in the switch.
         capture.close();

@@ -8,13 +8,12 @@ import java.util.List;
 
 /**
  * Checks, once at start, that the process holds the capabilities the daemon needs, so a missing one is named
- * before anything half-starts: CAP_NET_RAW for the packet socket that sees knocks, CAP_NET_ADMIN for the
- * kernel's lists. Reads the effective set from /proc/self/status.
+ * before anything half-starts: CAP_NET_ADMIN, to bind the nflog group that sees knocks and to write the kernel's
+ * lists. Reads the effective set from /proc/self/status.
  */
 final class Privileges {
 
     static final int CAP_NET_ADMIN = 12;
-    static final int CAP_NET_RAW = 13;
 
     private Privileges() {
     }
@@ -23,15 +22,12 @@ final class Privileges {
     static void require() {
         long effective = effective(Path.of("/proc/self/status"));
         List<String> missing = new ArrayList<>();
-        if ((effective & (1L << CAP_NET_RAW)) == 0) {
-            missing.add("CAP_NET_RAW (to see knocks on a packet socket)");
-        }
         if ((effective & (1L << CAP_NET_ADMIN)) == 0) {
-            missing.add("CAP_NET_ADMIN (to manage the xt_recent lists)");
+            missing.add("CAP_NET_ADMIN (to see knocks on an nflog group and manage the xt_recent lists)");
         }
         if (!missing.isEmpty()) {
             throw new DaemonException("missing capability " + String.join(" and ", missing)
-                    + "; run as root or with AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN");
+                    + "; run as root or with AmbientCapabilities=CAP_NET_ADMIN");
         }
     }
 

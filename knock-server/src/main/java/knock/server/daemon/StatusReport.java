@@ -63,9 +63,10 @@ final class StatusReport {
                 .append(" evictions=").append(tracker.evictions())
                 .append(" list-errors=").append(counters.listErrors).append('\n');
         out.append("capture: packets=").append(capture.packets())
-                .append(" not-local=").append(counters.notLocal)
+                .append(" ignored=").append(capture.ignored())
                 .append(" malformed=").append(capture.malformed())
                 .append(" fragments=").append(capture.fragments())
+                .append(" dropped=").append(capture.dropped())
                 .append(" queue-dropped=").append(queue.dropped()).append('\n');
         out.append("tracked: sources=").append(tracker.trackedSources())
                 .append(" max=").append(config.daemon().maxSources())

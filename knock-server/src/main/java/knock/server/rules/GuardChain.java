@@ -29,12 +29,6 @@ import knock.config.SequenceConfig;
  */
 final class GuardChain {
 
-    /**
-     * The NFLOG group the daemon binds. TODO(issue 9, item 8): read {@code [server] nflog-group} (helper
-     * "capture" declares it in ServerSettings, default 56625) once it is on this branch.
-     */
-    static final int NFLOG_GROUP = 56625;
-
     private GuardChain() {
     }
 
@@ -42,7 +36,7 @@ final class GuardChain {
         return "guard-" + sequence.name();
     }
 
-    static void add(Ruleset ruleset, SequenceConfig sequence, Mode mode) {
+    static void add(Ruleset ruleset, SequenceConfig sequence, Mode mode, int nflogGroup) {
         Dialect d = ruleset.dialect();
         int family = ruleset.family();
         String chain = name(sequence);
@@ -79,7 +73,7 @@ final class GuardChain {
                     + " --rsource");
         }
         if (mode == Mode.DAEMON) {
-            ruleset.rule(newConnection + " -j NFLOG --nflog-group " + NFLOG_GROUP);
+            ruleset.rule(newConnection + " -j NFLOG --nflog-group " + nflogGroup);
         }
         ruleset.rule("-A " + chain + " " + admitted + " -j ACCEPT");
     }

@@ -40,11 +40,14 @@ public final class Ruleset {
                 ruleset.rule("-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type " + type + " -m hl --hl-eq 255 -j ACCEPT");
             }
         }
+        if (mode == Mode.DAEMON) {
+            KnockLog.add(ruleset, config);
+        }
         for (SequenceConfig sequence : config.sequences()) {
             if (mode == Mode.KERNEL && sequence.knocksIn(family)) {
                 KernelKnock.add(ruleset, sequence);
             }
-            GuardChain.add(ruleset, sequence, mode);
+            GuardChain.add(ruleset, sequence, mode, config.daemon().nflogGroup());
         }
         StringBuilder text = new StringBuilder();
         text.append("# knock-server rules: ").append(dialect.restoreCommand).append(", ")

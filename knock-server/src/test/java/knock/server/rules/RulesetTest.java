@@ -39,7 +39,7 @@ class RulesetTest {
         int connlimit = indexOf(rules, "-A guard-ssh -p tcp -m recent --rcheck --seconds 90 --name ssh4 --rsource"
                 + " -m connlimit --connlimit-above 2 --connlimit-mask 32 -j REJECT --reject-with tcp-reset");
         int used = indexOf(rules, "-A guard-ssh -p tcp -m conntrack --ctstate NEW -m recent --rcheck --seconds 90"
-                + " --name ssh4 --rsource -j NFLOG --nflog-group " + GuardChain.NFLOG_GROUP);
+                + " --name ssh4 --rsource -j NFLOG --nflog-group 56625");
         int window = indexOf(rules, "-A guard-ssh -m recent --rcheck --seconds 90 --name ssh4 --rsource -j ACCEPT");
         assertTrue(established < allow && allow < connlimit && connlimit < used && used < window,
                 "guard chain out of order: established, allow, connlimit, NFLOG, window");

@@ -1,0 +1,86 @@
+package knock.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import knock.packet.PacketDecoder;
+import knock.packet.Verdict;
+import knock.testnet.NetnsTest;
+import knock.testnet.TestNetwork;
+
+/**
+ * The socket against a real kernel: fw logs UDP to port 8000 and ICMP echo requests to group 77 from INPUT and
+ * drops everything; what the client sends arrives as nflog messages the decoder reads, cut at the copy range.
+ */
+@NetnsTest
+class NflogSocketNetnsTest {
+
+    private static final int GROUP = 77;
+    private static TestNetwork net;
+
+    @BeforeAll
+    static void build() {
+        net = TestNetwork.create();
+        String log = "-j NFLOG --nflog-group " + GROUP;
+        net.fw().loadRules(4, "*filter\n:INPUT DROP [0:0]\n-A INPUT -p udp --dport 8000 " + log
+                + "\n-A INPUT -p icmp --icmp-type echo-request " + log + "\nCOMMIT\n");
+        net.fw().loadRules(6, "*filter\n:INPUT DROP [0:0]\n-A INPUT -p udp --dport 8000 " + log + "\nCOMMIT\n");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void loggedPacketsArriveCutAtTheCopyRangeAndASecondBindSaysTheGroupIsTaken() throws Exception {
+        NflogSocket socket = net.fw().call(() -> NflogSocket.open(GROUP, 128));
+        try (socket; Arena arena = Arena.ofConfined(); Poller poller = new Poller(socket.fd())) {
+            NativeException taken = assertThrows(NativeException.class,
+                    () -> net.fw().call(() -> NflogSocket.open(GROUP, 128)));
+            assertTrue(taken.getMessage().contains("nflog group 77 is taken: is another knock-server running?"),
+                    taken.getMessage());
+
+            net.client().knockUdp(TestNetwork.KNOCK4, 8000);
+            net.client().knockUdp(TestNetwork.KNOCK4, 8001);
+            net.client().knockUdp(TestNetwork.KNOCK6, 8000);
+            net.client().knockIcmp(TestNetwork.KNOCK4, 1000);
+            MemorySegment buffer = arena.allocate(65536, 8);
+            NflogMessages messages = new NflogMessages();
+            PacketDecoder decoder = new PacketDecoder();
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (seen.size() < 3 && System.nanoTime() < deadline) {
+                poller.await(100);
+                for (int n; (n = socket.receive(buffer)) > 0; ) {
+                    messages.reset(buffer, n);
+                    while (messages.next()) {
+                        Verdict v = decoder.decodeCut(buffer, messages.payloadOffset(), messages.payloadLength());
+                        seen.add(messages.family() + " " + v + " " + decoder.protocol() + " " + decoder.value() + " "
+                                + Address.format(decoder.family(), decoder.srcHi(), decoder.srcLo()) + " copied="
+                                + messages.payloadLength() + " if=" + (messages.inInterface() > 0));
+                    }
+                }
+            }
+            assertEquals(List.of(
+                    "4 KNOCK UDP 8000 198.18.0.2 copied=28 if=true",
+                    "6 KNOCK UDP 8000 fd6b:6e6f:636b::2 copied=48 if=true",
+                    "4 KNOCK ICMP 1000 198.18.0.2 copied=128 if=true"), seen);
+            assertEquals(0, messages.malformed());
+        }
+        NflogSocket again = net.fw().call(() -> NflogSocket.open(GROUP, 128));
+        again.close(); // closing released the group
+    }
+}
