@@ -20,8 +20,10 @@ import java.nio.file.Path;
  *
  * <p>Set up with one config message (bind, copy mode, queue threshold, flush timeout), acknowledged by the kernel:
  * {@link NflogMessages#PACKET} messages then arrive one per logged packet at once (queue threshold 1: no
- * batching delay), each holding the first {@code copyRange} bytes from the network header. {@link #receive}
- * never blocks (wait with a {@link Poller}) and allocates nothing; {@link NflogMessages} reads what it received.
+ * batching delay), each holding the first {@code copyRange} bytes from the network header. The socket is
+ * non-blocking: {@link #receive} never blocks (wait with a {@link Poller}, or register {@link #fd} with an epoll
+ * loop, which may read it with read(2)) and allocates nothing once compiled by C2 (C1 leaves the errno capture's
+ * 40 bytes per call); {@link NflogMessages} reads what it received.
  *
  * <p>A group is per network namespace and taken by one socket at a time: a second bind fails ({@code EPERM} from
  * another process, {@code EBUSY} from the same socket), which {@link #open} reports as "taken". Binding needs
@@ -89,7 +91,7 @@ public final class NflogSocket implements AutoCloseable {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC,
+            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC,
                     Libc.NETLINK_NETFILTER);
             if (fd < 0) {
                 throw new NativeException("socket(AF_NETLINK, NETLINK_NETFILTER)", Libc.errno(cs), null);

@@ -4,9 +4,8 @@ import knock.server.Knock;
 
 /**
  * Takes decoded packets addressed to this box: TCP SYNs (without ACK), UDP datagrams and ICMP/ICMPv6 echo
- * requests that reached the capture. Called on the capture thread (or, behind a {@link KnockQueue}, on the event
- * loop), once per packet: it must not block and should not allocate. The {@link Knock} is the caller's reused
- * holder, valid only during the call.
+ * requests that reached the capture. Called on the capture's event loop, once per packet: it must not block and
+ * should not allocate. The {@link Knock} is the caller's reused holder, valid only during the call.
  */
 @FunctionalInterface
 public interface KnockSink {

@@ -1,7 +1,6 @@
 package knock.server.control;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +18,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * Serves the control socket on the daemon's event loop, so a command sees the daemon's state without locks.
+ * Serves the control socket on the daemon's event loop, so a command sees the daemon's state without locks. The
+ * loop is netty's epoll one (it reads the nflog socket too), so the channel is epoll's unix socket.
  * A request is one line of at most {@value #MAX_REQUEST} bytes; anything longer closes the connection, and so
  * does a connection still open {@link #LIFETIME} after it was accepted (silence, a request trickled a byte at
  * a time, a reply never read): a stuck client holds nothing for long. The socket file is created owner-only
@@ -46,6 +47,8 @@ public final class ControlServer implements AutoCloseable {
 
     /**
      * Binds the socket, replacing a stale socket file of an earlier run.
+     *
+     * @param group an epoll group ({@code EpollIoHandler})
      *
      * @param commands answers a request line (without the newline) with the reply text; runs on the event loop
      */
@@ -71,14 +74,14 @@ public final class ControlServer implements AutoCloseable {
         Files.deleteIfExists(path);
         Channel channel = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerDomainSocketChannel.class)
-                .childHandler(new ChannelInitializer<NioDomainSocketChannel>() {
+                .channel(EpollServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
-                    protected void initChannel(NioDomainSocketChannel ch) {
+                    protected void initChannel(EpollDomainSocketChannel ch) {
                         ch.pipeline().addLast(new RequestHandler(commands, lifetimeNanos));
                     }
                 })
-                .bind(UnixDomainSocketAddress.of(path))
+                .bind(new DomainSocketAddress(path.toFile()))
                 .syncUninterruptibly()
                 .channel();
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));

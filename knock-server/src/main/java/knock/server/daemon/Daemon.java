@@ -14,10 +14,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import knock.KnockException;
 import knock.config.ConfigWarning;
 import knock.config.SequenceConfig;
@@ -29,7 +30,6 @@ import knock.net.Address;
 import knock.net.Source;
 import knock.server.Knock;
 import knock.server.capture.KnockCapture;
-import knock.server.capture.KnockQueue;
 import knock.server.control.ControlServer;
 import knock.server.recent.MissingListException;
 import knock.server.recent.RecentLimits;
@@ -38,9 +38,10 @@ import knock.server.track.Outcome;
 import knock.server.track.SequenceTracker;
 
 /**
- * The running knock-server. One netty event loop owns everything that changes: the tracker, the expiry
- * timer, the list writes, the control socket and reloads; the capture thread only feeds it knocks through a
- * bounded {@link KnockQueue}. So no state is shared between threads and nothing needs a lock.
+ * The running knock-server. One netty epoll event loop owns everything that changes: it reads the nflog socket
+ * itself ({@link KnockCapture}), and runs the tracker, the expiry timer, the list writes, the control socket and
+ * reloads. So no state is shared between threads, nothing needs a lock, and a knock reaches the tracker with no
+ * thread wake-up between. Without netty's native epoll library the daemon does not start.
  *
  * <p>Restart safety: entries already on the lists at start are adopted with a fresh window, so what a crashed
  * daemon admitted still expires. Stopping leaves the lists as they are for the next start to adopt.
@@ -48,15 +49,13 @@ import knock.server.track.SequenceTracker;
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger("knock.server");
-    private static final int QUEUE_CAPACITY = 4096;
 
     private final Path configFile;
     private final Path listDirectory;
     private final EventLoopGroup group;
-    private final EventLoop loop;
+    private final IoEventLoop loop;
     private final Counters counters = new Counters();
     private final KernelLists lists;
-    private final KnockQueue queue;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedNanos = System.nanoTime();
     private final Deadlines deadlines;
@@ -73,10 +72,9 @@ public final class Daemon implements AutoCloseable {
         this.configFile = configFile;
         this.listDirectory = listDirectory;
         this.config = config;
-        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.loop = group.next();
+        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.loop = (IoEventLoop) group.next();
         this.lists = new KernelLists(listDirectory, configFile, counters);
-        this.queue = new KnockQueue(QUEUE_CAPACITY, loop, this::handle);
         this.deadlines = new Deadlines((task, delay) -> loop.schedule(task, delay, TimeUnit.NANOSECONDS),
                 System::nanoTime);
     }
@@ -89,6 +87,7 @@ public final class Daemon implements AutoCloseable {
         ServerConfig config = ServerConfigReader.read(configFile);
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(config.daemon().logLevel()));
         Privileges.require();
+        requireEpoll();
         requireLists(config, listDirectory, configFile);
         warn(config);
         Daemon daemon = new Daemon(configFile, listDirectory, config);
@@ -111,8 +110,7 @@ public final class Daemon implements AutoCloseable {
         long now = System.nanoTime();
         tracker = new SequenceTracker(config, lists, RecentLimits.read().ipListTot());
         adopted = adopt(now);
-        capture = KnockCapture.open(config, queue);
-        capture.start();
+        capture = KnockCapture.open(config, loop, this::handle);
         deadlines.follow(tracker);
     }
 
@@ -172,7 +170,7 @@ public final class Daemon implements AutoCloseable {
             }
             KnockCapture nextCapture;
             try {
-                nextCapture = KnockCapture.open(next, queue);
+                nextCapture = KnockCapture.open(next, loop, this::handle);
             } catch (KnockException e) {
                 LOG.log(Level.ERROR, "reload failed, keeping the running config: " + e.getMessage());
                 return;
@@ -180,7 +178,8 @@ public final class Daemon implements AutoCloseable {
             try {
                 switchTo(next, nextCapture);
             } catch (RuntimeException e) {
-                // The new capture never started: close it, or every failed reload leaks its sockets.
+                // Close the new capture, or every failed reload leaks its hold on the socket; the running one
+                // reads again.
                 if (nextCapture != capture) {
                     nextCapture.close();
                 }
@@ -202,11 +201,10 @@ public final class Daemon implements AutoCloseable {
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
         warn(next);
         config = next;
-        // The queue takes one producer: stop the old capture thread before the new one starts. The new
-        // sockets are open already and queue what arrives meanwhile, so nothing is missed in the switch.
+        // Both share the group's socket and the newest reads it; this runs on the loop that reads, so no packet
+        // is read in between and none is missed in the switch.
         capture.close();
         capture = nextCapture;
-        capture.start();
         deadlines.arm();
         LOG.log(Level.INFO, "reload config=" + configFile + " sequences=" + describe(config) + " capture="
                 + capture);
@@ -215,7 +213,7 @@ public final class Daemon implements AutoCloseable {
     /** Answers a control-socket request; runs on the loop, so it sees a consistent state. */
     private String command(String request) {
         return switch (request) {
-            case "status" -> reconcile() + StatusReport.render(config, tracker, counters, capture, queue, startedNanos,
+            case "status" -> reconcile() + StatusReport.render(config, tracker, counters, capture, startedNanos,
                     System.nanoTime());
             default -> "error: unknown command '" + request + "' (expected: status)\n";
         };
@@ -298,6 +296,25 @@ public final class Daemon implements AutoCloseable {
             }
             throw new DaemonException("start failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** The loop is netty's epoll one: without its native library (netty extracts it, or finds it on
+     * java.library.path) nothing reads the nflog socket. */
+    private static void requireEpoll() {
+        if (!Epoll.isAvailable()) {
+            throw new DaemonException("epoll unavailable: " + oneLine(Epoll.unavailabilityCause())
+                    + " (the daemon needs netty's native epoll transport, Linux x86_64)");
+        }
+    }
+
+    /** A cause and the causes under it, on one line: netty's chain says what failed to load and why. */
+    static String oneLine(Throwable cause) {
+        StringBuilder line = new StringBuilder();
+        for (Throwable t = cause; t != null && line.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            line.append(line.isEmpty() ? "" : ": ").append(message.lines().findFirst().orElse("").strip());
+        }
+        return line.toString();
     }
 
     /** Every list the daemon may write must exist: it exists only while a loaded rule names it. */

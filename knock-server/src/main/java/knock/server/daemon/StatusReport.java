@@ -11,7 +11,6 @@ import knock.config.SequenceConfig;
 import knock.config.ServerConfig;
 import knock.net.Address;
 import knock.server.capture.KnockCapture;
-import knock.server.capture.KnockQueue;
 import knock.server.track.SequenceTracker;
 
 /**
@@ -27,7 +26,7 @@ final class StatusReport {
     }
 
     static String render(ServerConfig config, SequenceTracker tracker, Counters counters, KnockCapture capture,
-                         KnockQueue queue, long startedNanos, long nowNanos) {
+                         long startedNanos, long nowNanos) {
         Map<String, List<Row>> byList = new TreeMap<>();
         for (SequenceConfig sequence : config.sequences()) {
             for (int family : new int[] {4, 6}) {
@@ -66,8 +65,7 @@ final class StatusReport {
                 .append(" ignored=").append(capture.ignored())
                 .append(" malformed=").append(capture.malformed())
                 .append(" fragments=").append(capture.fragments())
-                .append(" dropped=").append(capture.dropped())
-                .append(" queue-dropped=").append(queue.dropped()).append('\n');
+                .append(" dropped=").append(capture.dropped()).append('\n');
         out.append("tracked: sources=").append(tracker.trackedSources())
                 .append(" max=").append(config.daemon().maxSources())
                 .append(" memory=").append(tracker.memoryBytes() / 1024).append("KiB\n");

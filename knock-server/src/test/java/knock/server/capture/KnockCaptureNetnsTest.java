@@ -6,18 +6,29 @@ import static knock.testnet.TestNetwork.KNOCK6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import knock.config.ServerConfig;
 import knock.config.ServerConfigReader;
 import knock.net.Address;
@@ -52,9 +63,14 @@ class KnockCaptureNetnsTest {
     private static TestNetwork net;
     private static Host fw;
     private static Host client;
+    /** The daemon's kind of loop: the capture reads on it, the sinks run on it. */
+    private static EventLoopGroup group;
+    private static IoEventLoop loop;
 
     @BeforeAll
     static void network() {
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        loop = (IoEventLoop) group.next();
         net = TestNetwork.create();
         fw = net.fw();
         client = net.client();
@@ -68,6 +84,11 @@ class KnockCaptureNetnsTest {
         if (net != null) {
             net.close();
         }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static KnockCapture open(ServerConfig config, KnockSink sink) {
+        return fw.call(() -> KnockCapture.open(config, loop, sink));
     }
 
     private static KnockSink recording(List<String> events) {
@@ -78,8 +99,7 @@ class KnockCaptureNetnsTest {
     void seesEveryKnockInInputAndTheRulesKeepTheRestInTheKernel() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
-        KnockCapture capture = fw.call(() -> KnockCapture.open(config, recording(events)));
-        capture.start();
+        KnockCapture capture = open(config, recording(events));
         try (capture) {
             assertEquals("nflog-group=56625 interfaces=all", capture.toString());
             client.knockUdp(KNOCK4, 8000, KNOCK);
@@ -110,19 +130,15 @@ class KnockCaptureNetnsTest {
             assertEquals(all.size(), capture.packets(), "UDP 5555 and TCP 443 must stay in the kernel");
             assertEquals(0, capture.malformed() + capture.fragments() + capture.errors() + capture.dropped(),
                     "drops or errors");
-            long start = System.nanoTime();
-            capture.close();
-            long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(closeMillis < 500, "close took " + closeMillis + " ms: the wakeup did not stop the thread");
         }
+        fw.call(() -> NflogSocket.open(56625, 128)).close(); // closed: the group is free again
     }
 
     @Test
     void aCaptureForNamedInterfacesIgnoresTheOthersAndAMissingInterfaceIsNamed() throws Exception {
         ServerConfig config = ServerConfigReader.parse("netns.conf", "[server]\ninterfaces = lo eth0\n" + CONFIG);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
-        KnockCapture capture = fw.call(() -> KnockCapture.open(config, recording(events)));
-        capture.start();
+        KnockCapture capture = open(config, recording(events));
         try (capture) {
             assertEquals("nflog-group=56625 interfaces=lo,eth0", capture.toString());
             client.knockUdp(KNOCK6, 7999, KNOCK);
@@ -131,8 +147,7 @@ class KnockCaptureNetnsTest {
         }
         ServerConfig loOnly = ServerConfigReader.parse("netns.conf", "[server]\ninterfaces = lo\n" + CONFIG);
         events.clear();
-        KnockCapture lo = fw.call(() -> KnockCapture.open(loOnly, recording(events)));
-        lo.start();
+        KnockCapture lo = open(loOnly, recording(events));
         try (lo) {
             client.knockUdp(KNOCK6, 7999, KNOCK);
             assertTrue(TestNetwork.eventually(java.time.Duration.ofSeconds(5), () -> lo.ignored() == 1),
@@ -140,34 +155,106 @@ class KnockCaptureNetnsTest {
             assertEquals(List.of(), events, "a knock on an interface not watched");
         }
         ServerConfig missing = ServerConfigReader.parse("netns.conf", "[server]\ninterfaces = kcnone0\n" + CONFIG);
-        NativeException e = assertThrows(NativeException.class, () -> fw.call(() -> KnockCapture.open(missing,
-                k -> { })));
+        NativeException e = assertThrows(NativeException.class, () -> open(missing, k -> { }));
         assertTrue(e.getMessage().contains("kcnone0") && e.getMessage().contains("ENODEV"),
                 "error for a missing interface: " + e);
     }
 
-    /** What a SIGHUP does: the next capture opens while the running one reads, then takes over. */
+    /**
+     * What a SIGHUP does: the next capture opens while the running one holds the group and reads from then on;
+     * the running one closes on the loop, and what arrives while the loop is busy switching waits in the socket.
+     * A failed reload closes the next one instead, and the running one reads again.
+     */
     @Test
     void aReloadSharesTheGroupAndMissesNothingInTheSwitch() throws Exception {
         ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
         List<String> first = Collections.synchronizedList(new ArrayList<>());
         List<String> second = Collections.synchronizedList(new ArrayList<>());
-        KnockCapture running = fw.call(() -> KnockCapture.open(config, recording(first)));
-        running.start();
-        KnockCapture next = fw.call(() -> KnockCapture.open(config, recording(second)));
-        try (running; next) {
+        List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        KnockCapture running = open(config, recording(first));
+        KnockCapture next;
+        try (running) {
             client.knockUdp(KNOCK4, 8000, KNOCK);
             awaitSize(first, 1);
-            running.close();
-            client.knockUdp(KNOCK4, 7999, KNOCK); // while no thread reads: it waits in the socket's queue
-            next.start();
+            KnockCapture broken = open(config, recording(failed));
+            broken.close(); // a reload that failed after opening its capture
+            client.knockUdp(KNOCK4, 8001, KNOCK);
+            awaitSize(first, 2);
+            next = open(config, recording(second));
+            CountDownLatch switching = new CountDownLatch(1);
+            loop.execute(() -> {
+                // The loop is busy with the switch: knocks sent meanwhile wait in the socket's queue.
+                awaitUninterruptibly(switching);
+                running.close();
+            });
+            client.knockUdp(KNOCK4, 7999, KNOCK);
+            switching.countDown();
+        }
+        try (next) {
             client.knockUdp(KNOCK4, 8001, KNOCK);
             awaitSize(second, 2);
-            assertEquals(List.of("198.18.0.2 > 198.18.0.1 8000/udp"), first);
+            assertEquals(List.of("198.18.0.2 > 198.18.0.1 8000/udp", "198.18.0.2 > 198.18.0.1 8001/udp"), first);
+            assertEquals(List.of(), failed, "a capture closed at once read nothing");
             assertEquals(List.of("198.18.0.2 > 198.18.0.1 7999/udp", "198.18.0.2 > 198.18.0.1 8001/udp"), second);
         }
         // Both closed: the group is free again.
         fw.call(() -> NflogSocket.open(56625, 128)).close();
+    }
+
+    /**
+     * The real receive path on the real loop, packets from the client through INPUT's NFLOG rule to the sink:
+     * once compiled, it allocates nothing per packet (the loop thread's own allocation counter; the sink only
+     * counts). Bounded: at most {@code ROUNDS} rounds of {@code PER_ROUND} datagrams.
+     */
+    @Test
+    void theReceivePathOnTheLoopAllocatesNothingPerPacket() throws Exception {
+        final int rounds = 40;
+        final int perRound = 1000;
+        ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
+        long[] seen = new long[1];
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long loopThread = loop.submit(() -> Thread.currentThread().threadId()).get();
+        DatagramChannel sender = client.call(() -> DatagramChannel.open(StandardProtocolFamily.INET));
+        ByteBuffer payload = ByteBuffer.wrap(KNOCK);
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(KNOCK4), 8000);
+        List<Long> perPacket = new ArrayList<>();
+        try (sender; KnockCapture capture = open(config, k -> seen[0]++)) {
+            for (int round = 0; round < rounds; round++) {
+                long before = mx.getThreadAllocatedBytes(loopThread);
+                long packetsBefore = capture.packets();
+                for (int i = 0; i < perRound; i++) {
+                    sender.send(payload.rewind(), to);
+                    if (i % 100 == 99) {
+                        awaitPackets(capture, packetsBefore + i + 1 - 50); // keep the socket's queue short
+                    }
+                }
+                awaitPackets(capture, packetsBefore + perRound);
+                long received = capture.packets() - packetsBefore;
+                long allocated = mx.getThreadAllocatedBytes(loopThread) - before;
+                perPacket.add(allocated / Math.max(1, received));
+                if (received == perRound && allocated < perRound) {
+                    assertEquals(0, capture.dropped() + capture.errors(), "drops or errors");
+                    return; // less than a byte per packet over a round: nothing per packet
+                }
+            }
+        }
+        fail("the loop allocated per packet in every round, bytes per packet: " + perPacket);
+    }
+
+    private static void awaitPackets(KnockCapture capture, long packets) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (capture.packets() < packets && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -176,7 +263,7 @@ class KnockCaptureNetnsTest {
         NflogSocket other = fw.call(() -> NflogSocket.open(4242, 128));
         try (other) {
             NativeException e = assertThrows(NativeException.class,
-                    () -> fw.call(() -> KnockCapture.open(config, k -> { })));
+                    () -> open(config, k -> { }));
             assertTrue(e.getMessage().contains("nflog group 4242 is taken: is another knock-server running?"),
                     e.getMessage());
         }
@@ -186,8 +273,7 @@ class KnockCaptureNetnsTest {
     void craftedPacketsTheKernelDropsNeverReachTheCapture() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         ServerConfig config = ServerConfigReader.parse("netns.conf", CONFIG);
-        KnockCapture capture = fw.call(() -> KnockCapture.open(config, recording(events)));
-        capture.start();
+        KnockCapture capture = open(config, recording(events));
         String a4 = "198.18.0.2";
         String b4 = "198.18.0.1";
         String a6 = "fd6b:6e6f:636b::2";
