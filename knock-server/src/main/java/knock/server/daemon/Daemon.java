@@ -303,7 +303,9 @@ public final class Daemon implements AutoCloseable {
     private static void requireEpoll() {
         if (!Epoll.isAvailable()) {
             throw new DaemonException("epoll unavailable: " + oneLine(Epoll.unavailabilityCause())
-                    + " (the daemon needs netty's native epoll transport, Linux x86_64)");
+                    + " (the daemon reads knocks on netty's native epoll loop: "
+                    + "libnetty_transport_native_epoll_x86_64.so from java.library.path or extracted to "
+                    + "io.netty.native.workdir, else java.io.tmpdir, which must allow exec)");
         }
     }
 

@@ -228,6 +228,19 @@ class DaemonTest extends DaemonTestBase {
     }
 
     @Test
+    void withoutNettysNativeEpollTheDaemonSaysWhyInOneLine() {
+        DaemonUnderTest daemon = new DaemonUnderTest(fw, dir, sequence(""));
+        loadRules(daemon);
+        HostProcess process = daemon.startRaw(List.of("-Dio.netty.transport.noNative=true"));
+        assertTrue(eventually(Duration.ofSeconds(20), () -> !process.isAlive()), "the daemon kept running");
+        assertEquals(1, process.stop(Duration.ofSeconds(1)));
+        assertEquals("knock-server: epoll unavailable: Native transport was explicit disabled with "
+                + "-Dio.netty.transport.noNative=true (the daemon reads knocks on netty's native epoll loop: "
+                + "libnetty_transport_native_epoll_x86_64.so from java.library.path or extracted to "
+                + "io.netty.native.workdir, else java.io.tmpdir, which must allow exec)", daemon.output().strip());
+    }
+
+    @Test
     void aBadConfigOnSighupIsReportedAndTheOldOneKept() {
         DaemonUnderTest daemon = daemon(sequence(""));
         knock(client, 4);

@@ -66,7 +66,12 @@ final class DaemonUnderTest {
 
     /** Starts the daemon without waiting, for tests of start-up failures. */
     HostProcess startRaw(String... prefix) {
-        List<String> java = JavaCommand.of(List.of(), ServerMain.class.getName(), "--config", config.toString());
+        return startRaw(List.of(), prefix);
+    }
+
+    /** As {@link #startRaw(String...)}, with JVM options. */
+    HostProcess startRaw(List<String> jvmOptions, String... prefix) {
+        List<String> java = JavaCommand.of(jvmOptions, ServerMain.class.getName(), "--config", config.toString());
         String[] command = java.toArray(String[]::new);
         if (prefix.length > 0) {
             String[] both = new String[prefix.length + command.length];
