@@ -21,6 +21,14 @@ mkdir -p "$stage"/{bin,libexec,lib,etc/rules,systemd,modprobe.d,man/man1,complet
 cp -p "$dist"/bin/knock "$dist"/bin/knock-server "$stage/bin/"
 cp -p "$dist"/libexec/launch "$dist"/libexec/knock-rules-load "$stage/libexec/"
 cp -p "$target"/lib/*.jar "$stage/lib/"
+# netty's epoll library, unpacked where the launcher's java.library.path finds it: the daemon then maps it from
+# the installed tree (read-only, exec allowed) instead of extracting it to java.io.tmpdir at every start, which
+# fails where /tmp is noexec and is needless under the unit's PrivateTmp and ProtectSystem=strict.
+mkdir -p "$stage/lib/native"
+(cd "$stage/lib/native" && "$jdk/bin/jar" xf "$(ls "$stage"/lib/netty-transport-native-epoll-*.jar)" META-INF/native \
+  && mv META-INF/native/*.so . && rm -r META-INF)
+ls "$stage"/lib/native/libnetty_transport_native_epoll_*.so >/dev/null \
+  || { echo "stage: no netty epoll library in lib/native" >&2; exit 1; }
 cp -p "$dist"/etc/*.conf "$dist"/etc/knock-client.config "$dist"/etc/ssh_config "$stage/etc/"
 cp -p "$dist"/systemd/*.service "$stage/systemd/"
 cp -p "$dist"/modprobe/knock.conf "$stage/modprobe.d/"

@@ -49,6 +49,8 @@ import knock.server.track.SequenceTracker;
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger("knock.server");
+    /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger NETTY_LOG = java.util.logging.Logger.getLogger("io.netty");
 
     private final Path configFile;
     private final Path listDirectory;
@@ -301,6 +303,9 @@ public final class Daemon implements AutoCloseable {
     /** The loop is netty's epoll one: without its native library (netty extracts it, or finds it on
      * java.library.path) nothing reads the nflog socket. */
     private static void requireEpoll() {
+        // netty logs through java.util.logging, two lines per record on stderr; its INFO on a failed load (a
+        // noexec hint) would precede our one line, which says the same. Its warnings still show.
+        NETTY_LOG.setLevel(java.util.logging.Level.WARNING);
         if (!Epoll.isAvailable()) {
             throw new DaemonException("epoll unavailable: " + oneLine(Epoll.unavailabilityCause())
                     + " (the daemon reads knocks on netty's native epoll loop: "
