@@ -84,6 +84,7 @@ esac
 [ -e /etc/knockd.conf ] || fail "replacing knockd lost /etc/knockd.conf (kept for the migration)"
 say "knock replaced knockd (now: $knockd_now), /usr/bin/knock is knock's, /etc/knockd.conf kept"
 for f in /usr/bin/knock /usr/bin/knock-server /usr/lib/knock/runtime/bin/java /usr/lib/knock/lib/knock.aot \
+    /usr/lib/knock/lib/native/libnetty_transport_native_epoll_x86_64.so \
     /etc/knock/knock-server.conf /lib/systemd/system/knock-server.service /lib/systemd/system/knock-rules.service \
     /usr/share/man/man1/knock.1.gz /usr/share/man/man1/knock-server-rules.1.gz \
     /usr/share/bash-completion/completions/knock /usr/share/bash-completion/completions/knock-server; do
@@ -174,6 +175,10 @@ netns_until 20 notified READY=1 1 || fail "installed knock-server sent no READY=
 grep -q '^CapEff:[[:space:]]*0*3000$' "/proc/$server_pid/status" \
   || fail "knock-server's effective capabilities are not just CAP_NET_ADMIN and CAP_NET_RAW"
 say "knock-server, with only CAP_NET_ADMIN and CAP_NET_RAW, said READY=1 on NOTIFY_SOCKET and answers status"
+# The unit's /tmp is private and may be noexec: the daemon maps netty's epoll library from the package instead.
+grep -q ' /usr/lib/knock/lib/native/libnetty_transport_native_epoll_x86_64\.so$' "/proc/$server_pid/maps" \
+  || fail "knock-server did not map netty's epoll library from /usr/lib/knock/lib/native"
+say "knock-server maps netty's epoll library from /usr/lib/knock/lib/native (nothing extracted to /tmp)"
 for family in 4 6; do
   if [ $family = 4 ]; then knock=198.18.0.1 ssh=198.18.0.11; else knock=fd6b:6e6f:636b::1 ssh=fd6b:6e6f:636b::11; fi
   [ "$(netns_probe "$NS_CLIENT" "$ssh" 22)" = hidden ] || fail "port 22 on $ssh not hidden before the knock"
