@@ -300,8 +300,10 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** The loop is netty's epoll one: without its native library (netty extracts it, or finds it on
-     * java.library.path) nothing reads the nflog socket. */
+    /**
+     * The loop is netty's epoll one: without its native library (found on java.library.path, or extracted from
+     * its jar) nothing reads the nflog socket. Checked once, with netty's own cause kept for the message.
+     */
     private static void requireEpoll() {
         // netty logs through java.util.logging, two lines per record on stderr; its INFO on a failed load (a
         // noexec hint) would precede our one line, which says the same. Its warnings still show.
@@ -315,7 +317,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** A cause and the causes under it, on one line: netty's chain says what failed to load and why. */
-    static String oneLine(Throwable cause) {
+    private static String oneLine(Throwable cause) {
         StringBuilder line = new StringBuilder();
         for (Throwable t = cause; t != null && line.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
