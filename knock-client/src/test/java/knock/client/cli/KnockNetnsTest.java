@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import knock.config.ServerConfigReader;
+import knock.server.cli.ServerMain;
+import knock.server.config.ServerConfigReader;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import knock.testnet.ExecResult;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import knock.server.cli.ServerMain;
 
 /**
  * {@code knock} against a real firewall in namespaces (knock.testnet): the kernel-only ruleset that

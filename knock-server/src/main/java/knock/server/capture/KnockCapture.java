@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import knock.config.ServerConfig;
 import knock.net.Interfaces;
 import knock.net.NativeException;
 import knock.net.NflogMessages;
@@ -15,6 +14,7 @@ import knock.net.NflogSocket;
 import knock.net.Poller;
 import knock.packet.PacketDecoder;
 import knock.server.Knock;
+import knock.server.config.ServerConfig;
 
 /**
  * Sees every knock the box's INPUT chain sees: the daemon-mode ruleset's NFLOG rules copy TCP SYNs, UDP datagrams

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
 import knock.net.Address;
 import knock.net.NativeException;
 import knock.net.NflogSocket;
 import knock.server.Knock;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import knock.testnet.Host;
