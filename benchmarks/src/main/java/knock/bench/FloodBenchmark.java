@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import knock.config.ServerConfigReader;
 import knock.sequence.Protocol;
 import knock.server.Knock;
+import knock.server.config.ServerConfigReader;
 import knock.server.track.SequenceTracker;
 
 /**

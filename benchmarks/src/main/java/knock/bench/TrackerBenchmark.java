@@ -15,10 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import knock.config.SequenceConfig;
-import knock.config.ServerConfigReader;
 import knock.sequence.Protocol;
 import knock.server.Knock;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfigReader;
 import knock.server.track.Break;
 import knock.server.track.Outcome;
 import knock.server.track.Scan;

@@ -1,10 +1,8 @@
 /**
- * The server's config file: an INI-like text of {@code [server]} and {@code [sequence NAME]} sections with
- * {@code key = value} lines. Every setting is declared once, with its type, name and default, in
- * {@link knock.config.ServerSettings}; {@link knock.config.ServerConfigReader} turns a file into a validated
- * {@link knock.config.ServerConfig} or fails with a {@link knock.config.ConfigException} that names
- * {@code file:line} and what was expected. Every value is bounded so that what the reader accepts, the daemon
- * and the kernel can run; what runs but will probably surprise (steps that everyday traffic sends) is a
- * {@link knock.config.ConfigWarning}.
+ * What knock's two file formats share, the server's config and the client's profiles: {@link
+ * knock.config.TextFile} reads a small UTF-8 file as lines, {@link knock.config.Durations} parses and prints
+ * durations, and {@link knock.config.ConfigException} is the one error, naming {@code file:line} and what was
+ * expected. The formats themselves live with their readers: {@code knock.server.config} and
+ * {@code knock.client.profile}.
  */
 package knock.config;

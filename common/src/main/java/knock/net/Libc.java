@@ -125,6 +125,25 @@ final class Libc {
         return (int) ERRNO.get(callState, 0L);
     }
 
+    /**
+     * Opens a socket, close-on-exec, the one way every socket class here does.
+     *
+     * @param what names the socket in the exception, e.g. {@code socket(AF_UNIX, SOCK_DGRAM)}
+     * @throws NativeException with errno, e.g. EPERM for a raw socket without CAP_NET_RAW
+     */
+    static int socket(String what, int domain, int type, int protocol) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = newCallState(arena);
+            int fd = (int) Sockets.SOCKET.invokeExact(state, domain, type | SOCK_CLOEXEC, protocol);
+            if (fd < 0) {
+                throw new NativeException(what, errno(state), null);
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Closes {@code fd}, ignoring errors: Linux releases the descriptor even when close(2) fails. */
     static void close(int fd) {
         try {

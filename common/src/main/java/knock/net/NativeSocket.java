@@ -43,16 +43,7 @@ public final class NativeSocket implements AutoCloseable {
      *                         {@code socket: EACCES} for a ping socket outside {@code ping_group_range}
      */
     public static NativeSocket open(int domain, int type, int protocol) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libc.newCallState(arena);
-            int fd = (int) Libc.Sockets.SOCKET.invokeExact(state, domain, type | Libc.SOCK_CLOEXEC, protocol);
-            if (fd < 0) {
-                throw new NativeException("socket", Libc.errno(state), null);
-            }
-            return new NativeSocket(fd);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return new NativeSocket(Libc.socket("socket", domain, type, protocol));
     }
 
     /** The address family that reaches {@code address}. */

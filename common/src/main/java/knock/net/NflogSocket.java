@@ -89,13 +89,10 @@ public final class NflogSocket implements AutoCloseable {
             throw new IllegalArgumentException("group " + group + " copy range " + copyRange
                     + " (expected: 0-65535, 40-65535)");
         }
+        int fd = Libc.socket("socket(AF_NETLINK, NETLINK_NETFILTER)", Libc.AF_NETLINK,
+                Libc.SOCK_RAW | Libc.SOCK_NONBLOCK, Libc.NETLINK_NETFILTER);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC,
-                    Libc.NETLINK_NETFILTER);
-            if (fd < 0) {
-                throw new NativeException("socket(AF_NETLINK, NETLINK_NETFILTER)", Libc.errno(cs), null);
-            }
             try {
                 // A big queue rides out a burst while the reader is descheduled; best effort without the capability.
                 MemorySegment size = a.allocateFrom(JAVA_INT, RECEIVE_BUFFER);

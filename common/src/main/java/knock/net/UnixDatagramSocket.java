@@ -28,17 +28,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
 
     /** Opens an unbound socket (close-on-exec). */
     public static UnixDatagramSocket open() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cs = Libc.newCallState(a);
-            int fd = (int) Libc.Sockets.SOCKET.invokeExact(cs, Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC,
-                    0);
-            if (fd < 0) {
-                throw new NativeException("socket(AF_UNIX, SOCK_DGRAM)", Libc.errno(cs), null);
-            }
-            return new UnixDatagramSocket(fd);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return new UnixDatagramSocket(Libc.socket("socket(AF_UNIX, SOCK_DGRAM)", Libc.AF_UNIX, Libc.SOCK_DGRAM, 0));
     }
 
     /** Binds to {@code path} (a file path, or {@code @name} in the abstract namespace). */

@@ -9,6 +9,14 @@ import java.util.List;
  */
 public record Sequence(String name, List<Step> steps, Duration stepTimeout) {
 
+    /**
+     * Most steps in one sequence, for the server's config and the client's profiles alike. The daemon keeps a
+     * source's progress in a signed byte (at most 127 steps), and kernel mode spends one xt_recent list and one
+     * chain per step and family; no one types a knock of more than a handful of steps, so 64 leaves room and
+     * keeps the ruleset small.
+     */
+    public static final int MAX_STEPS = 64;
+
     public Sequence {
         steps = List.copyOf(steps);
         if (steps.isEmpty()) {

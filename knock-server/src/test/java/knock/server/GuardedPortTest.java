@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import knock.config.ServerConfig;
 import knock.net.TestNetns;
+import knock.server.config.ServerConfig;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import knock.testnet.Host;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import knock.config.ServerSettings;
+import knock.sequence.Sequence;
 import knock.sequence.Step;
 
 /**
@@ -41,9 +41,9 @@ enum Keyword {
                     steps.add(Step.parse(word));
                 }
             }
-            if (steps.size() > ServerSettings.MAX_STEPS) {
+            if (steps.size() > Sequence.MAX_STEPS) {
                 throw new IllegalArgumentException(display + ": " + steps.size() + " steps (expected: at most "
-                        + ServerSettings.MAX_STEPS + ", as knock-server takes)");
+                        + Sequence.MAX_STEPS + ", as knock-server takes)");
             }
             return List.copyOf(steps);
         }

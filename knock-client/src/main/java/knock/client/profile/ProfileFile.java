@@ -45,7 +45,6 @@ public final class ProfileFile {
         this.blocks = blocks;
     }
 
-    /** A file with no blocks, for a user who has none. */
     /** What a duration in a profile or on the command line looks like, for messages. */
     public static final String DURATION = "a duration such as 100ms, 10s, 2m";
     private static final Duration MAX_DURATION = Duration.ofHours(24);
@@ -65,6 +64,7 @@ public final class ProfileFile {
         }
     }
 
+    /** A file with no blocks, for a user who has none. */
     public static ProfileFile none(String where) {
         return new ProfileFile(where, List.of());
     }

@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import knock.config.ServerConfigReader;
+import knock.server.cli.ServerMain;
+import knock.server.config.ServerConfigReader;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import knock.testnet.ExecResult;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import knock.server.cli.ServerMain;
 
 /**
  * {@code knock} against a real firewall in namespaces (knock.testnet): the kernel-only ruleset that
@@ -160,6 +160,7 @@ class KnockNetnsTest {
                 PermitRootLogin prohibit-password
                 PasswordAuthentication no
                 KbdInteractiveAuthentication no
+                Subsystem sftp internal-sftp
                 """.formatted(keys.resolve("host"), keys.resolve("authorized_keys")));
         HostProcess process = net.fw().start(sshd.toString(), "-D", "-e", "-f", config.toString());
         boolean up = TestNetwork.eventually(Duration.ofSeconds(10),
@@ -202,6 +203,37 @@ class KnockNetnsTest {
                 ExecResult in = client(net, "knock " + host + " && " + ssh(host + " true"));
                 assertEquals(0, in.exitCode(), "knock " + host + " && ssh " + host + " true: " + in + "\nsshd: " + sshd.output());
                 assertEquals("", in.stderr(), "knock is quiet by default");
+            }
+        }
+    }
+
+    /**
+     * A daily user with the default hold-off (5 m): ssh, scp, ssh again and knock && ssh within seconds, each
+     * knocking again, through ProxyCommand; every one gets in because each admission was used (a connection
+     * ends the hold-off), in both modes and both families.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void sshThenScpThenSshAgainAllGetInWithTheDefaultHoldOff(Mode mode) throws IOException {
+        String defaultHoldOff = sequence("ssh", SEQUENCE, 22).replace("hold-off = 0\n", "");
+        try (TestNetwork net = firewall(defaultHoldOff, mode)) {
+            HostProcess sshd = sshd(net);
+            Path notes = Files.writeString(dir.resolve("notes.txt"), "knock knock\n");
+            String proxy = "-o 'ProxyCommand=knock proxy %h %p' ";
+            for (String host : List.of("fw", "fw6")) {
+                String copy = "/tmp/knock-notes-" + host + "-" + ProcessHandle.current().pid();
+                List<String> uses = List.of(
+                        ssh(proxy + host + " true"),
+                        "scp -q -F " + sshConfig + " " + proxy + notes + " " + host + ":" + copy,
+                        ssh(proxy + host + " cat " + copy),
+                        "knock --wait=5s " + host + " && " + ssh(host + " rm " + copy));
+                for (String use : uses) {
+                    ExecResult r = client(net, use);
+                    assertEquals(0, r.exitCode(), mode + " " + use + ": " + r + "\nsshd: " + sshd.output());
+                    if (use.contains(" cat ")) {
+                        assertEquals("knock knock", r.stdout().strip(), "what scp copied to " + host);
+                    }
+                }
             }
         }
     }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
 import knock.sequence.Step;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import knock.config.ServerConfigReader;
+import knock.server.config.ServerConfigReader;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import knock.testnet.ExecResult;

@@ -13,7 +13,6 @@ import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 
-import knock.config.ServerConfig;
 import knock.net.Errno;
 import knock.net.Interfaces;
 import knock.net.NativeException;
@@ -21,6 +20,7 @@ import knock.net.NflogMessages;
 import knock.net.NflogSocket;
 import knock.packet.PacketDecoder;
 import knock.server.Knock;
+import knock.server.config.ServerConfig;
 
 /**
  * Sees every knock the box's INPUT chain sees: the daemon-mode ruleset's NFLOG rules copy TCP SYNs, UDP datagrams

@@ -2,10 +2,10 @@ package knock.server.cli;
 
 import java.util.concurrent.Callable;
 
-import knock.config.ConfigWarning;
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
 import knock.config.Durations;
+import knock.server.config.ConfigWarning;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,8 +2,8 @@ package knock.server.cli;
 
 import java.nio.file.Path;
 
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
 import picocli.CommandLine.Option;
 
 /** The {@code --config FILE} option every subcommand shares. */

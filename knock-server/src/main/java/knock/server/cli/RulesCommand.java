@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import knock.config.ServerConfig;
+import knock.server.config.ServerConfig;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
 import picocli.CommandLine.Command;

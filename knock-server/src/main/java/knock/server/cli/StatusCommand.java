@@ -3,7 +3,7 @@ package knock.server.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import knock.config.ServerConfigReader;
+import knock.server.config.ServerConfigReader;
 import knock.server.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 import knock.KnockException;
-import knock.config.SequenceConfig;
 import knock.config.Durations;
 import knock.net.Address;
+import knock.server.config.SequenceConfig;
 import knock.server.recent.RecentList;
 import knock.server.track.Break;
 import knock.server.track.Scan;

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
 import knock.net.Address;
 import knock.server.capture.KnockCapture;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
 import knock.server.track.SequenceTracker;
 
 /**

@@ -3,8 +3,8 @@ package knock.server.rules;
 import java.net.InetAddress;
 import java.util.List;
 
-import knock.config.Cidr;
-import knock.config.SequenceConfig;
+import knock.server.config.Cidr;
+import knock.server.config.SequenceConfig;
 
 /**
  * The guarded port's chain: established traffic first, then static addresses, then, for a source admitted

@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
-import knock.config.SequenceConfig;
-import knock.config.SequenceConfig.ScanGuard;
 import knock.sequence.Step;
+import knock.server.config.SequenceConfig.ScanGuard;
+import knock.server.config.SequenceConfig;
 
 /**
  * The recipe's knock done by netfilter alone, for one sequence and family. One xt_recent list per step

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
 import knock.sequence.Protocol;
 import knock.sequence.Step;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
 
 /**
  * Daemon mode's eyes: NFLOG rules in INPUT that copy every packet a sequence could care about to the daemon's

@@ -3,8 +3,8 @@ package knock.server.rules;
 import java.util.ArrayList;
 import java.util.List;
 
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
 
 /**
  * A whole {@code *filter} table in iptables-restore format for one family, made from the config: default policy

@@ -3,10 +3,10 @@ package knock.server.track;
 import java.net.InetAddress;
 import java.util.List;
 
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
 import knock.net.Address;
 import knock.sequence.Step;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
 
 /**
  * One sequence of the config flattened into primitive arrays for the per-packet path: steps as

@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
 import knock.sequence.Protocol;
 import knock.server.Knock;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
 
 /**
  * The daemon's decisions: moves each source along the config's sequences packet by packet, admits it when it

@@ -1,6 +1,6 @@
 package knock.server.track;
 
-import knock.config.SequenceConfig;
+import knock.server.config.SequenceConfig;
 
 /**
  * What the tracker tells the daemon, one call per event, so it can log and act on the kernel lists: on

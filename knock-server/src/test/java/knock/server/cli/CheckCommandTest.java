@@ -9,15 +9,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
-import knock.config.ServerSettings;
-import knock.config.Setting;
+import knock.sequence.Sequence;
 import knock.sequence.Step;
+import knock.server.TestKnock;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
+import knock.server.config.ServerSettings;
+import knock.server.config.Setting;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
-import knock.server.TestKnock;
 import knock.server.track.Break;
 import knock.server.track.Outcome;
 import knock.server.track.Scan;
@@ -70,7 +71,7 @@ class CheckCommandTest {
     @Test
     void theLargestConfigCheckAcceptsRuns() throws Exception {
         StringBuilder steps = new StringBuilder();
-        for (int i = 0; i < ServerSettings.MAX_STEPS - 1; i++) {
+        for (int i = 0; i < Sequence.MAX_STEPS - 1; i++) {
             steps.append(1000 + 300 * i).append(i % 2 == 0 ? "/tcp " : "/udp ");
         }
         steps.append("icmp/").append(ServerSettings.MAX_ICMP_PAYLOAD);

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 
-import knock.config.ServerConfigReader;
 import knock.net.TestNetns;
 import knock.server.GuardedPortTest;
-import knock.testnet.Host;
+import knock.server.config.ServerConfigReader;
 import knock.server.rules.Mode;
+import knock.testnet.Host;
 import org.junit.jupiter.api.io.TempDir;
 
 /**

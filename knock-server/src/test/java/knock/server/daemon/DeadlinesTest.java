@@ -17,12 +17,12 @@ import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.Test;
 
 import knock.config.ConfigException;
-import knock.config.SequenceConfig;
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
 import knock.net.Address;
 import knock.sequence.Protocol;
 import knock.server.TestKnock;
+import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
 import knock.server.track.Break;
 import knock.server.track.Scan;
 import knock.server.track.SequenceTracker;

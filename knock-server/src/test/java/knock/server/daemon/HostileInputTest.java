@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import knock.config.ServerConfigReader;
 import knock.packet.IcmpEcho;
+import knock.server.config.ServerConfigReader;
 import knock.server.rules.Mode;
 import knock.testnet.ExecResult;
 import knock.testnet.NetnsTest;

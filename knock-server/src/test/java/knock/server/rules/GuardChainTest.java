@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import knock.config.ServerConfigReader;
 import knock.server.GuardedPortTest;
+import knock.server.config.ServerConfigReader;
 import knock.testnet.NetnsTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
 import knock.server.GuardedPortTest;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
 import knock.testnet.Connection;
 import knock.testnet.NetnsTest;
 import knock.testnet.Reach;

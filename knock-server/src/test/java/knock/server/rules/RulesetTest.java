@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
 import org.junit.jupiter.api.Test;
 
 class RulesetTest {

@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import knock.config.SequenceConfig;
 import knock.sequence.Protocol;
 import knock.server.TestKnock;
+import knock.server.config.SequenceConfig;
 
 /**
  * Hostile volume: random sources at and past the cap, and the per-packet path's allocation. Behaviour only:

@@ -3,8 +3,8 @@ package knock.server.track;
 import java.util.ArrayList;
 import java.util.List;
 
-import knock.config.SequenceConfig;
 import knock.net.Address;
+import knock.server.config.SequenceConfig;
 
 /** Records every event as one line, e.g. {@code admitted ssh4 198.18.0.2} or {@code scan ssh4 198.18.0.2 adjacent}. */
 final class RecordingEvents implements TrackEvents {

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import knock.config.ServerConfig;
-import knock.config.ServerConfigReader;
 import knock.sequence.Protocol;
 import knock.server.TestKnock;
+import knock.server.config.ServerConfig;
+import knock.server.config.ServerConfigReader;
 
 class SequenceTrackerTest {
 

@@ -1,7 +1,9 @@
-package knock.config;
+package knock.server.config;
 
 import java.util.List;
 import java.util.stream.Collectors;
+
+import knock.config.ConfigException;
 
 /**
  * The parsed values of one section, checked against the keys that section may hold. Unknown keys are errors,

@@ -1,4 +1,4 @@
-package knock.config;
+package knock.server.config;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import knock.config.Durations;
 import knock.sequence.Protocol;
 import knock.sequence.Step;
 

@@ -1,6 +1,6 @@
-package knock.config;
+package knock.server.config;
 
-import static knock.config.ServerSettings.*;
+import static knock.server.config.ServerSettings.*;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import knock.config.ServerConfig.Daemon;
-import knock.config.SequenceConfig.ScanGuard;
+import knock.config.ConfigException;
 import knock.sequence.Protocol;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
+import knock.server.config.SequenceConfig.ScanGuard;
+import knock.server.config.ServerConfig.Daemon;
 
 /**
  * Reads and checks a server config file. Checks what one key cannot see alone as well: a knock port whose

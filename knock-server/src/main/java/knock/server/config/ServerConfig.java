@@ -1,4 +1,4 @@
-package knock.config;
+package knock.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

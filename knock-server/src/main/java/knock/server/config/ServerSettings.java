@@ -1,10 +1,11 @@
-package knock.config;
+package knock.server.config;
 
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import knock.sequence.Sequence;
 import knock.sequence.Step;
 
 /**
@@ -52,20 +53,14 @@ public final class ServerSettings {
      */
     public static final int MAX_SEQUENCES = 64;
     /**
-     * Most steps in one sequence. The daemon keeps a source's progress in a signed byte (at most 127 steps), and
-     * kernel mode spends one xt_recent list and one chain per step and family; no one types a knock of more
-     * than a handful of steps, so 64 leaves room and keeps the ruleset small.
-     */
-    public static final int MAX_STEPS = 64;
-    /**
      * Largest ICMP echo payload of a step: 1280 (IPv6's minimum MTU, which every IPv6 link carries whole) - 40
-     * (IPv6 header) - 8 (ICMPv6 header). A larger echo may arrive in fragments, which netfilter reassembles
-     * for kernel mode but the daemon's packet socket sees apart, so the two modes would disagree.
+     * (IPv6 header) - 8 (ICMPv6 header). A larger echo may arrive in fragments: both modes see it reassembled
+     * in INPUT, but a knock that must be fragmented is one a middlebox may drop.
      */
     public static final int MAX_ICMP_PAYLOAD = 1232;
 
     /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/173}. Required. */
-    public static final Setting<List<Step>> STEPS = Setting.steps("steps", MAX_STEPS, MAX_ICMP_PAYLOAD);
+    public static final Setting<List<Step>> STEPS = Setting.steps("steps", Sequence.MAX_STEPS, MAX_ICMP_PAYLOAD);
     /** The box's addresses that take knocks; a knock port hit on any other address of the box is a scan. */
     public static final Setting<List<InetAddress>> KNOCK_ADDRESS = Setting.addresses("knock-address", null);
     /** The longest pause between two steps. */

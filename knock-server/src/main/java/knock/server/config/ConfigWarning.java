@@ -1,4 +1,4 @@
-package knock.config;
+package knock.server.config;
 
 /**
  * Something a config may say but probably should not, such as a knock step that everyday traffic sends. A

@@ -1,4 +1,4 @@
-package knock.config;
+package knock.server.config;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import knock.config.ConfigException;
+import knock.sequence.Sequence;
 import knock.sequence.Step;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,7 +256,7 @@ class ServerConfigReaderTest {
     @Test
     void theLargestAcceptedValuesMakeNanosecondTimesThatDoNotOverflow() {
         StringBuilder steps = new StringBuilder();
-        for (int i = 0; i < ServerSettings.MAX_STEPS - 1; i++) {
+        for (int i = 0; i < Sequence.MAX_STEPS - 1; i++) {
             steps.append(1000 + 300 * i).append(i % 2 == 0 ? "/tcp " : "/udp ");
         }
         steps.append("icmp/").append(ServerSettings.MAX_ICMP_PAYLOAD);
@@ -275,7 +277,7 @@ class ServerConfigReaderTest {
         long now = Long.MAX_VALUE / 4;
         long grace = config.daemon().duplicateGrace().toNanos();
         for (SequenceConfig s : config.sequences()) {
-            assertEquals(ServerSettings.MAX_STEPS, s.sequence().length());
+            assertEquals(Sequence.MAX_STEPS, s.sequence().length());
             long stepTimeout = s.sequence().stepTimeout().toNanos();
             long window = s.window().toNanos();
             long holdOff = s.scanGuard().holdOff().toNanos();

@@ -1,4 +1,4 @@
-package knock.config;
+package knock.server.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import knock.config.ConfigException;
+import knock.config.TextFile;
 
 /**
  * The syntax layer of knock's config files: {@code [kind NAME]} section headers, {@code key = value} lines,
