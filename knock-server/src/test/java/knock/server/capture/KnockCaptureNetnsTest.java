@@ -204,7 +204,9 @@ class KnockCaptureNetnsTest {
     /**
      * The real receive path on the real loop, packets from the client through INPUT's NFLOG rule to the sink:
      * once compiled, it allocates nothing per packet (the loop thread's own allocation counter; the sink only
-     * counts). Bounded: at most {@code ROUNDS} rounds of {@code PER_ROUND} datagrams.
+     * counts). Bounded: at most {@code rounds} rounds of {@code perRound} datagrams. The build runs it once more
+     * with C1 only, the daemon's JIT (execution {@code receive-path-c1} in knock-server's pom): an FFM receive
+     * that captures errno passes under C2 and allocates 40 bytes per call there.
      */
     @Test
     void theReceivePathOnTheLoopAllocatesNothingPerPacket() throws Exception {
