@@ -26,8 +26,8 @@ import knock.server.config.ServerConfig;
  * Sees every knock the box's INPUT chain sees: the daemon-mode ruleset's NFLOG rules copy TCP SYNs, UDP datagrams
  * and echo requests near the knock ports to an nflog group ({@code [server] nflog-group}); the daemon's epoll event
  * loop reads them from an {@link NflogSocket} itself, decodes them and calls the {@link KnockSink} on that loop,
- * where the tracker lives. No capture thread and no hand-off: a thread wake-up costs more than the whole verdict
- * (100-300 us on a small VM against about 1 us). Since the copies come from INPUT, the daemon judges exactly what
+ * where the tracker lives. No capture thread and no hand-off: a thread wake-up (100-300 us on a small VM) costs
+ * more than the whole verdict. Since the copies come from INPUT, the daemon judges exactly what
  * the kernel would deliver: reassembled, past rp_filter, martian and VLAN checks, addressed to the box; the
  * packets themselves go on to the DROP policy.
  *
@@ -39,8 +39,9 @@ import knock.server.config.ServerConfig;
  * before it closes the running one; the newest reads. No time batching: the group's queue threshold is 1, so a
  * packet reaches the sink as soon as epoll_wait(2) returns, microseconds after INPUT.
  *
- * <p>The receive path allocates nothing: the buffer, the message walker, the decoder, the {@link Knock} holder
- * and FFM call state are made once, and epoll's readiness event is netty's cached one. A readiness event drains
+ * <p>The receive path allocates nothing, under C1 too: the buffer (one per socket), the message walker, the
+ * decoder and the {@link Knock} holder are made once, the read is netty's JNI one, and epoll's readiness event is
+ * netty's cached one. A readiness event drains
  * at most {@value #BATCH} reads, then the loop runs its timers and tasks and epoll (level-triggered) reports the
  * rest. The counters are written on the loop alone and read anywhere ({@code volatile}). A configured
  * {@code interfaces} list is a filter on the interface a packet came in on, its indexes resolved at open.
