@@ -18,7 +18,6 @@ import knock.net.Interfaces;
 import knock.net.NativeException;
 import knock.net.NflogMessages;
 import knock.net.NflogSocket;
-import knock.packet.PacketDecoder;
 import knock.server.Knock;
 import knock.server.config.ServerConfig;
 
@@ -172,13 +171,11 @@ public final class KnockCapture implements AutoCloseable {
     }
 
     private void decode(MemorySegment buffer, long offset, int length) {
-        switch (decoder.decodeCut(buffer, offset, length)) {
+        switch (decoder.decodeCut(buffer, offset, length, System.nanoTime(), knock)) {
             case KNOCK -> {
                 knocks++;
                 try {
-                    sink.receive(knock.set(decoder.family(), decoder.srcHi(), decoder.srcLo(), decoder.dstHi(),
-                            decoder.dstLo(), decoder.protocol(), decoder.value(), decoder.srcPort(),
-                            System.nanoTime()));
+                    sink.receive(knock);
                 } catch (RuntimeException e) {
                     errors++;
                     LOG.log(Level.WARNING, "knock sink failed error=" + e);

@@ -1,4 +1,4 @@
-package knock.packet;
+package knock.server.capture;
 
 import static knock.packet.TestPackets.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import knock.sequence.Protocol;
+import knock.server.Knock;
 
 class PacketDecoderTest {
 
@@ -18,25 +19,26 @@ class PacketDecoderTest {
     private static final String B6 = "fd6b:6e6f:636b::1";
 
     private final PacketDecoder decoder = new PacketDecoder();
+    private final Knock knock = new Knock();
 
     private Verdict decode(byte[] packet) {
-        return decoder.decode(MemorySegment.ofArray(packet), 0, packet.length);
+        return decoder.decode(MemorySegment.ofArray(packet), 0, packet.length, 7L, knock);
     }
 
     private void assertKnock(byte[] packet, Protocol protocol, int value) {
         assertEquals(Verdict.KNOCK, decode(packet), "verdict");
-        assertEquals(protocol, decoder.protocol(), "protocol");
-        assertEquals(value, decoder.value(), "value");
+        assertEquals(protocol, knock.protocol(), "protocol");
+        assertEquals(value, knock.value(), "value");
     }
 
     @Test
     void ipv4TcpSynIsAKnockWithItsAddressesAsInts() {
         assertKnock(ipv4(A4, B4, TCP, tcp(7000, SYN)), Protocol.TCP, 7000);
-        assertEquals(4, decoder.family());
-        assertEquals(0, decoder.srcHi());
-        assertEquals(0xc612_0002L, decoder.srcLo(), "source 198.18.0.2");
-        assertEquals(0xc612_0001L, decoder.dstLo(), "destination 198.18.0.1");
-        assertEquals(40000, decoder.srcPort(), "source port");
+        assertEquals(4, knock.family());
+        assertEquals(0, knock.srcHi());
+        assertEquals(0xc612_0002L, knock.srcLo(), "source 198.18.0.2");
+        assertEquals(0xc612_0001L, knock.dstLo(), "destination 198.18.0.1");
+        assertEquals(40000, knock.srcPort(), "source port");
     }
 
     @Test
@@ -48,9 +50,9 @@ class PacketDecoderTest {
     @Test
     void udpAndIcmpEchoAreKnocks() {
         assertKnock(ipv4(A4, B4, UDP, udp(8000, 5)), Protocol.UDP, 8000);
-        assertEquals(40000, decoder.srcPort(), "UDP source port");
+        assertEquals(40000, knock.srcPort(), "UDP source port");
         assertKnock(ipv4(A4, B4, ICMP, icmp(8, 64)), Protocol.ICMP, 64);
-        assertEquals(1, decoder.srcPort(), "ICMP echo identifier");
+        assertEquals(1, knock.srcPort(), "ICMP echo identifier");
         assertKnock(ipv4(A4, B4, ICMP, icmp(8, 0)), Protocol.ICMP, 0);
         assertEquals(Verdict.IGNORED, decode(ipv4(A4, B4, ICMP, icmp(0, 64))), "echo reply");
         assertEquals(Verdict.IGNORED, decode(ipv4(A4, B4, ICMP, icmp(128, 64))), "ICMPv6 type in IPv4");
@@ -115,11 +117,11 @@ class PacketDecoderTest {
     @Test
     void ipv6KnocksCarryTheAddressesAsTwoLongs() {
         assertKnock(ipv6(A6, B6, TCP, tcp(7000, SYN)), Protocol.TCP, 7000);
-        assertEquals(6, decoder.family());
-        assertEquals(0xfd6b_6e6f_636b_0000L, decoder.srcHi());
-        assertEquals(2L, decoder.srcLo());
-        assertEquals(0xfd6b_6e6f_636b_0000L, decoder.dstHi());
-        assertEquals(1L, decoder.dstLo());
+        assertEquals(6, knock.family());
+        assertEquals(0xfd6b_6e6f_636b_0000L, knock.srcHi());
+        assertEquals(2L, knock.srcLo());
+        assertEquals(0xfd6b_6e6f_636b_0000L, knock.dstHi());
+        assertEquals(1L, knock.dstLo());
         assertKnock(ipv6(A6, B6, UDP, udp(8000, 3)), Protocol.UDP, 8000);
         assertKnock(ipv6(A6, B6, ICMP6, icmp(128, 56)), Protocol.ICMP, 56);
         assertEquals(Verdict.IGNORED, decode(ipv6(A6, B6, ICMP6, icmp(129, 56))), "echo reply");
@@ -152,20 +154,21 @@ class PacketDecoderTest {
     void aCutCopyIsJudgedByTheLengthsItsHeadersState() {
         byte[] v4 = ipv4(A4, B4, ICMP, icmp(8, 1400));
         assertEquals(Verdict.MALFORMED, decode(Arrays.copyOf(v4, 512)), "a whole packet cannot be shorter");
-        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(Arrays.copyOf(v4, 512)), 0, 512));
-        assertEquals(Protocol.ICMP, decoder.protocol());
-        assertEquals(1400, decoder.value(), "the echo's size from the total length, not the copy");
+        assertEquals(Verdict.KNOCK,
+                decoder.decodeCut(MemorySegment.ofArray(Arrays.copyOf(v4, 512)), 0, 512, 7L, knock));
+        assertEquals(Protocol.ICMP, knock.protocol());
+        assertEquals(1400, knock.value(), "the echo's size from the total length, not the copy");
         byte[] v6 = ipv6(A6, B6, 0, ext(58, 1), icmp(128, 1400));
-        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(v6), 0, 512));
-        assertEquals(1400, decoder.value());
+        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(v6), 0, 512, 7L, knock));
+        assertEquals(1400, knock.value());
         byte[] udp6 = ipv6(A6, B6, 60, ext(17, 60), udp(8000, 10));
-        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(udp6), 0, 512),
+        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(udp6), 0, 512, 7L, knock),
                 "cut before the UDP header");
-        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(udp6), 0, 40 + 488 + 8));
+        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(udp6), 0, 40 + 488 + 8, 7L, knock));
         byte[] tcp4 = ipv4(A4, B4, TCP, tcp(7000, SYN));
-        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 33), "cut before the flags");
-        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 34));
-        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 19), "cut in the header");
+        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 33, 7L, knock), "cut before the flags");
+        assertEquals(Verdict.KNOCK, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 34, 7L, knock));
+        assertEquals(Verdict.MALFORMED, decoder.decodeCut(MemorySegment.ofArray(tcp4), 0, 19, 7L, knock), "cut in the header");
     }
 
     @Test
@@ -222,13 +225,13 @@ class PacketDecoderTest {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 200_000; i++) {
-            decoder.decode(v4, 0, (int) v4.byteSize());
-            decoder.decode(v6, 0, (int) v6.byteSize());
+            decoder.decode(v4, 0, (int) v4.byteSize(), 7L, knock);
+            decoder.decode(v6, 0, (int) v6.byteSize(), 7L, knock);
         }
         long before = mx.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 100_000; i++) {
-            decoder.decode(v4, 0, (int) v4.byteSize());
-            decoder.decode(v6, 0, (int) v6.byteSize());
+            decoder.decode(v4, 0, (int) v4.byteSize(), 7L, knock);
+            decoder.decode(v6, 0, (int) v6.byteSize(), 7L, knock);
         }
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         org.junit.jupiter.api.Assertions.assertTrue(allocated < 64 * 1024, allocated + " bytes for 200000 packets");
@@ -239,7 +242,7 @@ class PacketDecoderTest {
         byte[] p = ipv4(A4, B4, UDP, udp(8000, 0));
         byte[] big = new byte[p.length + 100];
         System.arraycopy(p, 0, big, 37, p.length);
-        assertEquals(Verdict.KNOCK, decoder.decode(MemorySegment.ofArray(big), 37, p.length));
-        assertEquals(8000, decoder.value());
+        assertEquals(Verdict.KNOCK, decoder.decode(MemorySegment.ofArray(big), 37, p.length, 7L, knock));
+        assertEquals(8000, knock.value());
     }
 }

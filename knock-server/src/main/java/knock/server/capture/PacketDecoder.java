@@ -1,4 +1,4 @@
-package knock.packet;
+package knock.server.capture;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -6,12 +6,13 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 import knock.sequence.Protocol;
+import knock.server.Knock;
 
 /**
  * Decodes one packet that starts at its IPv4 or IPv6 header (what an nflog message carries, and an
- * {@code AF_PACKET/SOCK_DGRAM} socket) into the few primitives a knock is made of. One instance is reused for every
- * packet: {@link #decode} overwrites the fields and returns a {@link Verdict}; the getters are meaningful only
- * after {@link Verdict#KNOCK}. Absolute reads, no allocation, no exceptions for bad input.
+ * {@code AF_PACKET/SOCK_DGRAM} socket) into the {@link Knock} holder the rest of the daemon takes. One instance is
+ * reused for every packet: {@link #decode} returns a {@link Verdict} and fills the holder only for
+ * {@link Verdict#KNOCK}. Absolute reads, no allocation, no exceptions for bad input.
  *
  * <p>What counts, and why:
  * <ul>
@@ -32,7 +33,7 @@ import knock.sequence.Protocol;
  * lengths the IP header states count, only the bytes read must have been copied. Checksums of TCP, UDP and ICMP
  * are not checked: locally offloaded packets carry partial checksums here.
  */
-public final class PacketDecoder {
+final class PacketDecoder {
 
     /** Longest IPv6 extension-header chain walked; longer chains are hostile or broken. */
     public static final int MAX_EXTENSION_HEADERS = 8;
@@ -64,33 +65,39 @@ public final class PacketDecoder {
     private int srcPort;
 
     /**
-     * Decodes {@code length} bytes of {@code packet} from {@code offset}: the whole packet.
+     * Decodes {@code length} bytes of {@code packet} from {@code offset}, the whole packet, into {@code knock}
+     * (overwritten only on {@link Verdict#KNOCK}).
      *
      * @throws IndexOutOfBoundsException if the range lies outside the segment (a caller's bug, not bad input)
      */
-    public Verdict decode(MemorySegment packet, long offset, int length) {
-        return decode(packet, offset, length, false);
+    Verdict decode(MemorySegment packet, long offset, int length, long receivedNanos, Knock knock) {
+        return decode(packet, offset, length, false, receivedNanos, knock);
     }
 
     /**
-     * Decodes the first {@code captured} bytes of a packet that may have been longer (its copy was cut): lengths in
-     * its headers may run past {@code captured}; a header field that lies past it makes the packet
+     * As {@link #decode}, for the first {@code captured} bytes of a packet that may have been longer (its copy was
+     * cut): lengths in its headers may run past {@code captured}; a header field that lies past it makes the packet
      * {@link Verdict#MALFORMED}.
      */
-    public Verdict decodeCut(MemorySegment packet, long offset, int captured) {
-        return decode(packet, offset, captured, true);
+    Verdict decodeCut(MemorySegment packet, long offset, int captured, long receivedNanos, Knock knock) {
+        return decode(packet, offset, captured, true, receivedNanos, knock);
     }
 
-    private Verdict decode(MemorySegment packet, long offset, int length, boolean cut) {
+    private Verdict decode(MemorySegment packet, long offset, int length, boolean cut, long receivedNanos,
+                           Knock knock) {
         Objects.checkFromIndexSize(offset, length, packet.byteSize());
         if (length < 1) {
             return Verdict.MALFORMED;
         }
-        return switch (u8(packet, offset) >>> 4) {
+        Verdict verdict = switch (u8(packet, offset) >>> 4) {
             case 4 -> ipv4(packet, offset, length, cut);
             case 6 -> ipv6(packet, offset, length, cut);
             default -> Verdict.MALFORMED;
         };
+        if (verdict == Verdict.KNOCK) {
+            knock.set(family, srcHi, srcLo, dstHi, dstLo, protocol, value, srcPort, receivedNanos);
+        }
+        return verdict;
     }
 
     private Verdict ipv4(MemorySegment p, long o, int length, boolean cut) {
@@ -262,47 +269,5 @@ public final class PacketDecoder {
 
     private static int u16(MemorySegment p, long o) {
         return p.get(U16, o) & 0xffff;
-    }
-
-    /** 4 or 6. */
-    public int family() {
-        return family;
-    }
-
-    /** The high 64 bits of an IPv6 source, big-endian; 0 for IPv4. */
-    public long srcHi() {
-        return srcHi;
-    }
-
-    /** The low 64 bits of an IPv6 source; an IPv4 source in the low 32 bits. */
-    public long srcLo() {
-        return srcLo;
-    }
-
-    /** The high 64 bits of an IPv6 destination, big-endian; 0 for IPv4. */
-    public long dstHi() {
-        return dstHi;
-    }
-
-    /** The low 64 bits of an IPv6 destination; an IPv4 destination in the low 32 bits. */
-    public long dstLo() {
-        return dstLo;
-    }
-
-    public Protocol protocol() {
-        return protocol;
-    }
-
-    /** The destination port for TCP and UDP, the echo payload length for ICMP. */
-    public int value() {
-        return value;
-    }
-
-    /**
-     * The source port for TCP and UDP, the echo identifier for ICMP: with the addresses and {@link #value()}, what
-     * tells a resend of the same packet (a TCP SYN retransmit keeps its port) from a new one.
-     */
-    public int srcPort() {
-        return srcPort;
     }
 }

@@ -1,8 +1,8 @@
-package knock.packet;
+package knock.server.capture;
 
 /** What {@link PacketDecoder#decode} made of one packet; the capture counts each kind. */
-public enum Verdict {
-    /** A TCP SYN (without ACK), a UDP datagram or an ICMP/ICMPv6 echo request: the decoder's fields are set. */
+enum Verdict {
+    /** A TCP SYN (without ACK), a UDP datagram or an ICMP/ICMPv6 echo request: the {@code Knock} is filled. */
     KNOCK,
     /** Well formed but not a knock (a SYN-ACK, an echo reply, another protocol, an IPv6 ESP payload). */
     IGNORED,
