@@ -203,6 +203,7 @@ public final class Daemon implements AutoCloseable {
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
         warn(next);
         config = next;
+        lists.keepOnly(config);
         // Both share the group's socket and the newest reads it; this runs on the loop that reads, so no packet
         // is read in between and none is missed in the switch.
         capture.close();
@@ -282,6 +283,7 @@ public final class Daemon implements AutoCloseable {
             control.close();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        lists.close();
         LOG.log(Level.INFO, "stop admitted entries stay on their lists for the next start to adopt");
         stopped.countDown();
     }

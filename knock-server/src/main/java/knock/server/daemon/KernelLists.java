@@ -12,6 +12,7 @@ import knock.KnockException;
 import knock.config.Durations;
 import knock.net.Address;
 import knock.server.config.SequenceConfig;
+import knock.server.config.ServerConfig;
 import knock.server.recent.RecentList;
 import knock.server.track.Break;
 import knock.server.track.Scan;
@@ -41,6 +42,28 @@ final class KernelLists implements TrackEvents {
 
     RecentList list(String name) {
         return lists.computeIfAbsent(name, n -> new RecentList(directory, n, configFile));
+    }
+
+    /** Releases the descriptors of lists no sequence of {@code config} names any more (after a reload). */
+    void keepOnly(ServerConfig config) {
+        Set<String> named = new HashSet<>();
+        for (SequenceConfig sequence : config.sequences()) {
+            named.add(sequence.list4());
+            named.add(sequence.list6());
+        }
+        lists.entrySet().removeIf(entry -> {
+            if (named.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().close();
+            return true;
+        });
+    }
+
+    /** Releases every list's descriptor (the daemon is stopping). */
+    void close() {
+        lists.values().forEach(RecentList::close);
+        lists.clear();
     }
 
     @Override

@@ -23,16 +23,20 @@ import knock.net.Source;
  * source, {@code -ADDR} removes it (silently if absent), {@code /} empties the list; reading the file lists the
  * entries.
  *
- * <p>Pitfalls, checked on Linux 6.18: the kernel takes one command per {@code write()}, so every command is its
- * own open, write and close (xt_recent.c: a second write on the same fd fails with ESPIPE, and a batch
- * {@code "+A\n+B\n"} adds only A while reporting the whole length written). Any ':' in a command makes the kernel
- * parse IPv6, so an IPv4 source is always written dotted, never IPv4-mapped. The file exists only while a loaded
- * rule names the list: its absence is a {@link MissingListException} that says how to load the rules.
+ * <p>Pitfalls, checked on Linux 6.18: the kernel takes one command per {@code write()} at file position 0
+ * (xt_recent.c: a second write on the same fd fails with ESPIPE unless the position goes back to 0 first, pwrite
+ * always does, and a batch {@code "+A\n+B\n"} adds only A while reporting the whole length written). So the
+ * descriptor is kept and sought back before each command: an open and a close per command cost more, cold, than
+ * the daemon's whole verdict. Any ':' in a command makes the kernel parse IPv6, so an IPv4 source is always
+ * written dotted, never IPv4-mapped. The file exists only while a loaded rule names the list: its absence is a
+ * {@link MissingListException} that says how to load the rules; a descriptor kept across a ruleset reload fails
+ * (EINVAL) and is replaced once.
  *
  * <p>Blocking file I/O of a few microseconds per command; commands come with admissions, removals and
- * expiries, never once per packet. Each command stands alone, so any thread may call.
+ * expiries, never once per packet. Commands are serialized, so any thread may call; {@link #close()} releases
+ * the descriptor.
  */
-public final class RecentList {
+public final class RecentList implements AutoCloseable {
 
     /** Where the kernel keeps the list files of the current network namespace. */
     public static final Path DEFAULT_DIRECTORY = Path.of("/proc/net/xt_recent");
@@ -43,6 +47,8 @@ public final class RecentList {
     private final String name;
     private final Path file;
     private final String config;
+    /** Kept open between commands; {@code null} before the first and after a failure or {@link #close()}. */
+    private FileChannel channel;
 
     /** A list in {@code directory} ({@link #DEFAULT_DIRECTORY} outside tests). */
     public RecentList(Path directory, String name) {
@@ -126,20 +132,60 @@ public final class RecentList {
         return entries;
     }
 
-    private void write(String command) {
-        ByteBuffer bytes = ByteBuffer.wrap(command.getBytes(StandardCharsets.US_ASCII));
-        // No CREATE, no TRUNCATE: procfs list files are made by the kernel only, and take one command per open.
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            int length = bytes.remaining();
-            int written = channel.write(bytes);
-            if (written != length) {
-                throw new RecentListException("write " + command + " to " + file + ": " + written + " of " + length
-                        + " bytes written (expected: all in one write)", null);
+    /**
+     * Writes one command. The descriptor stays open between commands, the file position set back to 0 before each
+     * (xt_recent takes one command per write at position 0; a second write without the seek fails with ESPIPE, and
+     * pwrite with ESPIPE always): an open and a close per admission cost more than the verdict. A descriptor whose
+     * list went away (the ruleset was reloaded) fails with EINVAL, even once a list of the same name is back: it is
+     * closed and the file opened again once.
+     */
+    private synchronized void write(String command) {
+        byte[] bytes = command.getBytes(StandardCharsets.US_ASCII);
+        try {
+            try {
+                writeOnce(bytes);
+            } catch (NoSuchFileException e) {
+                throw e;
+            } catch (IOException stale) {
+                closeChannel();
+                writeOnce(bytes);
             }
         } catch (NoSuchFileException e) {
+            closeChannel();
             throw new MissingListException(file, config, e);
         } catch (IOException e) {
+            closeChannel();
             throw new RecentListException("write " + command + " to " + file + ": " + reason(e), e);
+        }
+    }
+
+    private void writeOnce(byte[] bytes) throws IOException {
+        if (channel == null) {
+            // No CREATE, no TRUNCATE: procfs list files are made by the kernel only.
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        }
+        channel.position(0);
+        int written = channel.write(ByteBuffer.wrap(bytes));
+        if (written != bytes.length) {
+            throw new RecentListException("write " + new String(bytes, StandardCharsets.US_ASCII) + " to " + file
+                    + ": " + written + " of " + bytes.length + " bytes written (expected: all in one write)", null);
+        }
+    }
+
+    /** Closes the descriptor kept between commands; the next command opens the file again. */
+    @Override
+    public synchronized void close() {
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Linux releases the descriptor even when close(2) fails.
+            }
+            channel = null;
         }
     }
 

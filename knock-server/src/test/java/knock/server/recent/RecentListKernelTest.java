@@ -75,4 +75,33 @@ class RecentListKernelTest {
                 () -> none.add(Source.parse("198.18.0.2")));
         assertTrue(e.getMessage().startsWith("the list file " + dir.resolve("kt_none") + " is missing"), e.getMessage());
     }
+
+    @Test
+    void oneKeptDescriptorTakesEveryCommandAndSurvivesARulesetReload() {
+        net.fw().loadRules(4, naming("kr4"));
+        try (RecentList kr4 = new RecentList(dir, "kr4")) {
+            for (int i = 1; i <= 50; i++) {
+                kr4.add(Source.parse("198.18.0." + i));
+            }
+            for (int i = 1; i <= 50; i += 2) {
+                kr4.remove(Source.parse("198.18.0." + i));
+            }
+            assertEquals(25, kr4.entries().size(), "50 adds and 25 removes through one descriptor");
+            // A ruleset that still names the list keeps it (entries and descriptor alike); one without it takes
+            // it away, and the next one that names it makes a new, empty list: the kept descriptor is stale.
+            net.fw().loadRules(4, naming("kr4"));
+            assertEquals(25, kr4.entries().size(), "a reload that still names the list keeps it");
+            net.fw().loadRules(4, naming("kt4"));
+            net.fw().loadRules(4, naming("kr4"));
+            kr4.add(Source.parse("198.18.0.77"));
+            assertEquals(List.of("198.18.0.77"), kr4.entries().stream().map(e -> e.source().toString()).toList(),
+                    "the first command after a reload reached the new list");
+            net.fw().loadRules(4, naming("kt4"));
+            MissingListException gone = org.junit.jupiter.api.Assertions.assertThrows(MissingListException.class,
+                    () -> kr4.add(Source.parse("198.18.0.78")));
+            assertTrue(gone.getMessage().contains("is missing"), gone.getMessage());
+        } finally {
+            net.fw().loadRules(4, naming("kt4"));
+        }
+    }
 }
