@@ -216,8 +216,10 @@ public final class Daemon implements AutoCloseable {
     /** Answers a control-socket request; runs on the loop, so it sees a consistent state. */
     private String command(String request) {
         return switch (request) {
-            case "status" -> reconcile() + StatusReport.render(config, tracker, counters, capture, startedNanos,
-                    System.nanoTime());
+            case "status" -> {
+                reconcile();
+                yield StatusReport.render(config, tracker, counters, capture, startedNanos, System.nanoTime());
+            }
             default -> "error: unknown command '" + request + "' (expected: status)\n";
         };
     }
@@ -225,9 +227,9 @@ public final class Daemon implements AutoCloseable {
     /**
      * Forgets listed sources the kernel lists no longer hold (the ruleset was reloaded, an admin wrote
      * {@code -ADDR} or {@code /}), so that status never claims an entry the kernel lacks. Re-adding them would
-     * undo an admin's flush. Returns "" (a prefix for the status text).
+     * undo an admin's flush.
      */
-    private String reconcile() {
+    private void reconcile() {
         record Lost(SequenceConfig sequence, Source source) {
         }
         Map<String, Set<Source>> held = new HashMap<>();
@@ -250,7 +252,6 @@ public final class Daemon implements AutoCloseable {
             }
         }
         deadlines.arm();
-        return "";
     }
 
     private Set<Source> kernelEntries(String list) {
