@@ -86,7 +86,7 @@ control-socket = $tmp/control.sock
 log-level = info
 
 [sequence ssh]
-steps = 7000/tcp 8000/udp icmp/64
+steps = 7000/tcp 8000/udp icmp/173
 knock-address = 198.18.0.1 fd6b:6e6f:636b::1
 guard-address = 198.18.0.11 fd6b:6e6f:636b::11
 window = ${WINDOW}s
@@ -95,12 +95,12 @@ cat > "$tmp/knock.config" <<CONF
 Host fw
     HostName 198.18.0.11
     KnockAddress 198.18.0.1
-    Sequence 7000/tcp 8000/udp icmp/64
+    Sequence 7000/tcp 8000/udp icmp/173
     AddressFamily inet
 CONF
 
 say "Firewall: load the ruleset from 'knock-server rules' (daemon mode, IPv4 and IPv6) into fw"
-note "config: knock 7000/tcp 8000/udp icmp/64 at 198.18.0.1 opens ssh on 198.18.0.11 for ${WINDOW}s"
+note "config: knock 7000/tcp 8000/udp icmp/173 at 198.18.0.1 opens ssh on 198.18.0.11 for ${WINDOW}s"
 "$server" rules --config "$tmp/knock-server.conf" --family 4 > "$tmp/rules4"
 "$server" rules --config "$tmp/knock-server.conf" --family 6 > "$tmp/rules6"
 ip netns exec "$NS_FW" iptables-restore < "$tmp/rules4" || fail "iptables-restore"
@@ -153,7 +153,7 @@ note "ok: knock-server (pid $server_pid) is up: $(grep -m1 -o 'start .*' "$tmp/k
 say "Client: is port 22 on 198.18.0.11 there? Expected hidden (dropped, no answer)"
 expect "client -> 198.18.0.11:22 before knocking" hidden "$(netns_probe "$NS_CLIENT" 198.18.0.11 22)"
 
-say "Client: knock fw (7000/tcp, 8000/udp, icmp/64 to 198.18.0.1), waiting for port 22: expected open"
+say "Client: knock fw (7000/tcp, 8000/udp, icmp/173 to 198.18.0.1), waiting for port 22: expected open"
 ip netns exec "$NS_CLIENT" "$knock" -v -F "$tmp/knock.config" --wait=5s fw 2>&1 | sed 's/^/    /' \
   || fail "knock exited non-zero"
 expect "client -> 198.18.0.11:22 after knocking" open "$(netns_probe "$NS_CLIENT" 198.18.0.11 22)"
@@ -170,7 +170,7 @@ printf '%s\n' "$status" | sed 's/^/    | /'
 case $status in *198.18.0.2*) note "ok: 198.18.0.2 is listed" ;; *) fail "198.18.0.2 not in the status" ;; esac
 
 say "Scanner: replays the knock it sniffed: expected open for the scanner (a static knock can be replayed)"
-ip netns exec "$NS_SCANNER" "$knock" -v 198.18.0.1 7000/tcp 8000/udp icmp/64 2>&1 | sed 's/^/    /' \
+ip netns exec "$NS_SCANNER" "$knock" -v 198.18.0.1 7000/tcp 8000/udp icmp/173 2>&1 | sed 's/^/    /' \
   || fail "knock from the scanner failed"
 scanner_in() { [ "$(netns_probe "$NS_SCANNER" 198.18.0.11 22)" = open ]; }
 netns_until 3 scanner_in || true

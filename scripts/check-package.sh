@@ -125,7 +125,7 @@ cat > "$tmp/knock-server.conf" <<CONF
 [server]
 control-socket = $tmp/control.sock
 [sequence ssh]
-steps = 7000/tcp 8000/udp icmp/64
+steps = 7000/tcp 8000/udp icmp/173
 knock-address = 198.18.0.1 fd6b:6e6f:636b::1
 guard-address = 198.18.0.11 fd6b:6e6f:636b::11
 window = 30s
@@ -182,7 +182,7 @@ say "knock-server maps netty's epoll library from /usr/lib/knock/lib/native (not
 for family in 4 6; do
   if [ $family = 4 ]; then knock=198.18.0.1 ssh=198.18.0.11; else knock=fd6b:6e6f:636b::1 ssh=fd6b:6e6f:636b::11; fi
   [ "$(netns_probe "$NS_CLIENT" "$ssh" 22)" = hidden ] || fail "port 22 on $ssh not hidden before the knock"
-  ip netns exec "$NS_CLIENT" /usr/bin/knock "$knock" 7000/tcp 8000/udp icmp/64 || fail "installed knock failed"
+  ip netns exec "$NS_CLIENT" /usr/bin/knock "$knock" 7000/tcp 8000/udp icmp/173 || fail "installed knock failed"
   opened() { [ "$(netns_probe "$NS_CLIENT" "$ssh" 22)" = open ]; }
   netns_until 5 opened || fail "port 22 on $ssh not open after the knock"
   say "IPv$family: port 22 on $ssh hidden, then open after /usr/bin/knock $knock"
