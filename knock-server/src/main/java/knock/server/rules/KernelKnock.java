@@ -60,6 +60,11 @@ final class KernelKnock {
         }
         // Knocks are judged before the guarded port and before the DROP policy; RELATED,ESTABLISHED came first.
         ruleset.rule("-A INPUT -j " + chain);
+        if (family == 6) {
+            // INPUT sees a packet whose routing header names the box as a mere waypoint (segments left), but the
+            // kernel forwards it, never delivers it: it is no knock and no scan, as the daemon's decoder says too.
+            ruleset.rule("-A " + chain + " -m rt --rt-segsleft 1:255 -j RETURN");
+        }
 
         for (int i = steps.size() - 1; i >= 0; i--) {
             Step step = steps.get(i);

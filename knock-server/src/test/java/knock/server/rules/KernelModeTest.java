@@ -1,5 +1,6 @@
 package knock.server.rules;
 
+import static knock.packet.TestPackets.*;
 import static knock.testnet.TestNetwork.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -82,6 +83,33 @@ class KernelModeTest extends GuardedPortTest {
         assertOpens(client, 4, "after the UDP knock");
         assertHidden(scanner, 4, "who did not knock");
         assertTrue(fw.readList("ssh4").contains(CLIENT4), "the client is not on ssh4: " + fw.readList("ssh4"));
+    }
+
+    /**
+     * INPUT sees a packet whose routing header names the box as a waypoint with a segment left, though the kernel
+     * forwards it and never delivers it: kernel mode, as the daemon, takes it for no scan. The RETURN rule's
+     * counter proves the kernel judged it; the same spoofed frame without the header does evict the client.
+     */
+    @Test
+    void aRoutingHeaderWithASegmentLeftIsNoScanButTheSameFrameWithoutItIs() {
+        load(singleUdp("hold-off = 0\n" + NO_CONNLIMIT), Mode.KERNEL);
+        client.knockUdp(KNOCK6, 7000);
+        assertTrue(eventually(SETTLE, () -> listed("ssh6", CLIENT6)), "not admitted: " + fw.readList("ssh6"));
+        byte[] mac = fw.mac("eth0");
+        scanner.sendFrames("eth0", 0x86dd, mac, List.of(ipv6(CLIENT6, KNOCK6, 43, routing(17, 1, 3),
+                udp(7001, 4))));
+        assertTrue(eventually(SETTLE, () -> returned() == 1), "the kernel did not judge the routed frame: "
+                + returned());
+        assertTrue(listed("ssh6", CLIENT6), "a waypoint's packet evicted the client");
+        scanner.sendFrames("eth0", 0x86dd, mac, List.of(ipv6(CLIENT6, KNOCK6, UDP, udp(7001, 4))));
+        assertTrue(eventually(SETTLE, () -> !listed("ssh6", CLIENT6)), "the control frame did not evict the client");
+    }
+
+    /** Packets the knock chain's routing-header RETURN rule took, read from ip6tables' counters. */
+    private long returned() {
+        String rules = fw.exec("ip6tables", "-w", "-S", "knock-ssh", "-v").orThrow().stdout();
+        return rules.lines().filter(l -> l.contains("--rt-segsleft") && l.contains("RETURN"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll(".*-c (\\d+) \\d+.*", "$1"))).sum();
     }
 
     @Test
