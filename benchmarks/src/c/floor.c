@@ -2,7 +2,9 @@
  * The floor for benchmarks/daemon-figures.sh, two tools in one file:
  *   floor sniff LIST PORT        in fw: a raw AF_PACKET sniffer (before netfilter, no filter, blocking recv)
  *                                that writes +SRC to /proc/net/xt_recent/LIST on each UDP datagram to PORT
- *   floor probe PROC_NET ROUNDS  in the client: per round, alternately, a 3-step UDP knock at the daemon
+ *   floor probe PROC_NET ROUNDS [PAUSE_MS]
+ *                                in the client: per round (PAUSE_MS apart, default 20), alternately, a 3-step
+ *                                UDP knock at the daemon
  *                                (7000 8000 9000, list ssh4) or at the sniffer (5000 5100 5200, list floor4);
  *                                the time from sending the last packet until the list holds 198.18.0.2, read
  *                                from PROC_NET/xt_recent/LIST every 20 us; then -198.18.0.2 clears it.
@@ -62,11 +64,11 @@ static void clear(const char *path) {
   if (fd >= 0) { if (write(fd, "-198.18.0.2", 11) < 0) perror("write"); close(fd); }
 }
 
-static int probe(const char *procnet, int rounds) {
+static int probe(const char *procnet, int rounds, int pause_ms) {
   int s = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in to = {.sin_family = AF_INET};
   inet_pton(AF_INET, "198.18.0.1", &to.sin_addr);
-  struct timespec tick = {0, 20000}, pause = {0, 20000000};
+  struct timespec tick = {0, 20000}, pause = {pause_ms / 1000, (pause_ms % 1000) * 1000000L};
   for (int i = 0; i < rounds; i++) {
     int daemon = i % 2 == 0;
     int ports[3] = {7000, 8000, 9000}, floor[3] = {5000, 5100, 5200};
@@ -94,7 +96,8 @@ static int probe(const char *procnet, int rounds) {
 
 int main(int argc, char **argv) {
   if (argc == 4 && !strcmp(argv[1], "sniff")) return sniff(argv[2], atoi(argv[3]));
-  if (argc == 4 && !strcmp(argv[1], "probe")) return probe(argv[2], atoi(argv[3]));
-  fprintf(stderr, "usage: floor sniff LIST PORT | floor probe PROC_NET ROUNDS\n");
+  if ((argc == 4 || argc == 5) && !strcmp(argv[1], "probe"))
+    return probe(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 20);
+  fprintf(stderr, "usage: floor sniff LIST PORT | floor probe PROC_NET ROUNDS [PAUSE_MS]\n");
   return 2;
 }
