@@ -4,7 +4,8 @@
 # run: a tiny C sniffer on a raw AF_PACKET socket (before netfilter, no filter) that writes +ADDR to a list of
 # its own on the last packet of its knock. benchmarks/src/c/floor.c sends ROUNDS three-step UDP knocks from the
 # client namespace, alternating daemon and floor, and times each from the last packet's send until the list
-# holds the client (read every 20 us). The target: daemon median within 1.2x the floor's.
+# holds the client (read every 20 us), with knocks 20 ms apart (cold, as a user's are) and 1 ms apart (warm).
+# The target: daemon median within 1.2x the floor's.
 # Two namespaces of its own joined by a veth (198.18.0.0/24 only), cleaned up on exit, PIDs it started only.
 # Needs root, a C compiler (gcc is installed if missing) and a build (./mvnw package -DskipTests).
 # Usage: benchmarks/daemon-figures.sh [ROUNDS]   (ROUNDS of each kind, default 100)
