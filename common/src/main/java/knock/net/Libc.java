@@ -45,7 +45,6 @@ final class Libc {
     static final int SCM_RIGHTS = 1;
     static final int SO_RCVBUFFORCE = 33;
     static final int MSG_DONTWAIT = 0x40;
-    static final int MSG_TRUNC = 0x20;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
@@ -69,7 +68,7 @@ final class Libc {
 
     /**
      * The socket calls, client and server alike. Linking costs about 3 ms a handle, so the calls come in holder
-     * classes linked on first use: an ICMP knock links these five, not the capture's and the poller's too.
+     * classes linked on first use: an ICMP knock links these five, not the capture's too.
      */
     static final class Sockets {
         static final MethodHandle SOCKET =
@@ -102,15 +101,10 @@ final class Libc {
         }
     }
 
-    /** What a {@link Poller} needs. */
+    /** poll(2), for waiting on a socket with a timeout. */
     static final class Polling {
         static final MethodHandle POLL =
                 errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle READ =
-                errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle WRITE =
-                errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
         private Polling() {
         }

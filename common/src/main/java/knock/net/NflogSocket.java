@@ -21,23 +21,19 @@ import java.nio.file.Path;
  * <p>Set up with one config message (bind, copy mode, queue threshold, flush timeout), acknowledged by the kernel:
  * {@link NflogMessages#PACKET} messages then arrive one per logged packet at once (queue threshold 1: no
  * batching delay), each holding the first {@code copyRange} bytes from the network header. The socket is
- * non-blocking: {@link #receive} never blocks (wait with a {@link Poller}, or register {@link #fd} with an epoll
- * loop, which may read it with read(2)) and allocates nothing once compiled by C2 (C1 leaves the errno capture's
- * 40 bytes per call); {@link NflogMessages} reads what it received.
+ * non-blocking: register {@link #fd} with an epoll loop and read(2) it there (the daemon reads through netty's
+ * JNI read: an FFM call that captures errno allocates 40 bytes per call under C1); {@link NflogMessages} reads
+ * what one read received.
  *
  * <p>A group is per network namespace and taken by one socket at a time: a second bind fails ({@code EPERM} from
  * another process, {@code EBUSY} from the same socket), which {@link #open} reports as "taken". Binding needs
- * {@code CAP_NET_ADMIN}. When the receive queue overflows the kernel drops messages and the next receive reports
- * {@code ENOBUFS} once: {@link #receive} returns {@link #OVERRUN} for it, so the caller counts it.
+ * {@code CAP_NET_ADMIN}. When the receive queue overflows the kernel drops messages and the next read fails with
+ * {@code ENOBUFS} once: the reader counts it as a drop.
  *
  * <p>Constants are those of {@code linux/netfilter/nfnetlink_log.h}, {@code nfnetlink.h} and {@code netlink.h}.
  */
 public final class NflogSocket implements AutoCloseable {
 
-    /** What {@link #receive} returns when nothing is queued. */
-    public static final int NONE = -1;
-    /** What {@link #receive} returns after the kernel dropped messages for want of queue space. */
-    public static final int OVERRUN = -2;
     /** The fix for EPERM without the capability. */
     public static final String NEEDS_CAP_NET_ADMIN =
             "needs CAP_NET_ADMIN (run as root, or grant it: AmbientCapabilities=CAP_NET_ADMIN in the unit)";
@@ -65,8 +61,6 @@ public final class NflogSocket implements AutoCloseable {
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment callState = Libc.newCallState(arena);
     private final int group;
     private final int copyRange;
     private int fd;
@@ -212,35 +206,6 @@ public final class NflogSocket implements AutoCloseable {
         return sa;
     }
 
-    /**
-     * Receives what one read of the socket holds (one or more netlink messages) into {@code buffer}, without
-     * blocking. A message longer than the buffer is cut: the returned length then exceeds the buffer's size.
-     *
-     * @return the bytes received; {@link #NONE} if nothing is queued; {@link #OVERRUN} if the kernel dropped
-     *         messages since the last receive
-     * @throws NativeException on any other socket error
-     */
-    public int receive(MemorySegment buffer) {
-        long n;
-        try {
-            n = (long) Libc.Capture.RECVFROM.invokeExact(callState, fd, buffer, buffer.byteSize(),
-                    Libc.MSG_DONTWAIT | Libc.MSG_TRUNC, MemorySegment.NULL, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
-        if (n >= 0) {
-            return (int) Math.min(n, Integer.MAX_VALUE);
-        }
-        int errno = Libc.errno(callState);
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
-            return NONE;
-        }
-        if (errno == Errno.ENOBUFS) {
-            return OVERRUN;
-        }
-        throw new NativeException("recvfrom(NETLINK_NETFILTER)", errno, null);
-    }
-
     /** The group this socket is bound to. */
     public int group() {
         return group;
@@ -256,13 +221,12 @@ public final class NflogSocket implements AutoCloseable {
         return fd;
     }
 
-    /** Closes the socket; the kernel unbinds the group with it. Only after the receiving thread is done. */
+    /** Closes the socket; the kernel unbinds the group with it. Only once nothing reads it any more. */
     @Override
     public void close() {
         if (fd >= 0) {
             Libc.close(fd);
             fd = -1;
-            arena.close();
         }
     }
 }
