@@ -1,5 +1,8 @@
 package knock.server;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import knock.net.Address;
 import knock.sequence.Protocol;
 
@@ -23,6 +26,9 @@ public final class Knock {
     private int value;
     private int srcPort;
     private long receivedNanos;
+    private MemorySegment packet;
+    private long payloadOffset;
+    private int payloadLength = -1;
 
     /**
      * Overwrites every field; returns this holder.
@@ -44,7 +50,30 @@ public final class Knock {
         this.value = value;
         this.srcPort = srcPort;
         this.receivedNanos = receivedNanos;
+        this.packet = null;
+        this.payloadLength = -1;
         return this;
+    }
+
+    /**
+     * Attaches a UDP datagram's whole payload, {@code length} bytes of {@code packet} at {@code offset}: valid,
+     * like the rest, only during the call that hands this holder over. Call after {@link #set}.
+     */
+    public Knock payload(MemorySegment packet, long offset, int length) {
+        this.packet = packet;
+        this.payloadOffset = offset;
+        this.payloadLength = length;
+        return this;
+    }
+
+    /** Bytes of the UDP payload this packet carried whole, or -1 (not UDP, cut, or a fragment). */
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    /** Copies the payload into {@code into}, which must hold {@link #payloadLength()} bytes. */
+    public void copyPayload(byte[] into) {
+        MemorySegment.copy(packet, ValueLayout.JAVA_BYTE, payloadOffset, into, 0, payloadLength);
     }
 
     /** 4 or 6. */

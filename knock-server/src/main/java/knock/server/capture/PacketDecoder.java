@@ -61,6 +61,9 @@ final class PacketDecoder {
     private long dstHi;
     private long dstLo;
     private Protocol protocol;
+    /** A UDP datagram's payload, when the copy holds all of it; -1 otherwise. */
+    private long payloadOffset;
+    private int payloadLength;
     private int value;
     private int srcPort;
 
@@ -89,6 +92,7 @@ final class PacketDecoder {
         if (length < 1) {
             return Verdict.MALFORMED;
         }
+        payloadLength = -1;
         Verdict verdict = switch (u8(packet, offset) >>> 4) {
             case 4 -> ipv4(packet, offset, length, cut);
             case 6 -> ipv6(packet, offset, length, cut);
@@ -96,6 +100,9 @@ final class PacketDecoder {
         };
         if (verdict == Verdict.KNOCK) {
             knock.set(family, srcHi, srcLo, dstHi, dstLo, protocol, value, srcPort, receivedNanos);
+            if (payloadLength >= 0) {
+                knock.payload(packet, payloadOffset, payloadLength);
+            }
         }
         return verdict;
     }
@@ -218,6 +225,10 @@ final class PacketDecoder {
                 // A first fragment holds only part of the datagram its length field counts.
                 if (udpLength < 8 || (!fragmented && udpLength > l4Length)) {
                     return Verdict.MALFORMED;
+                }
+                if (!fragmented && copied >= udpLength) {
+                    payloadOffset = l4 + 8;
+                    payloadLength = udpLength - 8;
                 }
                 return port(Protocol.UDP, u16(p, l4), u16(p, l4 + 2));
             }

@@ -41,8 +41,13 @@ final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         for (SequenceConfig s : read.sequences()) {
-            out.println("sequence " + s.name() + ": " + s.sequence().steps() + " -> port " + s.guardPort()
+            String knock = s.signed() ? "signed knock to udp/" + s.spaPort() : s.sequence().steps().toString();
+            out.println("sequence " + s.name() + ": " + knock + " -> port " + s.guardPort()
                     + " lists " + s.list4() + "/" + s.list6() + " window " + Durations.text(s.window()));
+        }
+        if (read.spa() != null) {
+            out.println("signed knocks: " + read.spa().keys().size() + " authorized keys, timestamps within "
+                    + Durations.text(read.spa().maxAge()));
         }
         out.println(read.source() + ": ok" + (read.warnings().isEmpty() ? ""
                 : " (" + read.warnings().size() + (read.warnings().size() == 1 ? " warning)" : " warnings)")));

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
                 "IPv6) and keeps the kernel's xt_recent lists. SIGHUP rereads the config",
                 "(a bad one is reported and the running one kept); SIGTERM stops it.",
                 "Load the ruleset first: knock-server rules --config FILE | iptables-restore"},
-        subcommands = {RulesCommand.class, CheckCommand.class, StatusCommand.class},
+        subcommands = {RulesCommand.class, CheckCommand.class, StatusCommand.class, KeygenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (missing capability or list file, kernel, network)",
                 "2:bad usage or bad config"})

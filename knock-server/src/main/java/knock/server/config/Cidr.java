@@ -26,6 +26,33 @@ public record Cidr(InetAddress address, int prefix) {
         return new Cidr(address, prefix);
     }
 
+    /** Whether {@code address} lies in this network (never across families). */
+    public boolean contains(InetAddress address) {
+        byte[] a = address.getAddress();
+        byte[] n = this.address.getAddress();
+        if (a.length != n.length) {
+            return false;
+        }
+        int full = prefix / 8;
+        for (int i = 0; i < full; i++) {
+            if (a[i] != n[i]) {
+                return false;
+            }
+        }
+        int rest = prefix % 8;
+        return rest == 0 || ((a[full] ^ n[full]) & 0xff & (0xff << (8 - rest))) == 0;
+    }
+
+    /** Whether any of {@code networks} holds {@code address}. */
+    public static boolean anyContains(java.util.List<Cidr> networks, InetAddress address) {
+        for (Cidr c : networks) {
+            if (c.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The form iptables takes: {@code 203.0.113.7/32}. */
     @Override
     public String toString() {

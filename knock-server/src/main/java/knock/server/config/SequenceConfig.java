@@ -10,6 +10,9 @@ import knock.sequence.Sequence;
 /**
  * One {@code [sequence NAME]} section: the knock, where it is knocked, the port it opens and how the scan guard
  * treats the source. Knock addresses may be of both families; each family has its own list.
+ *
+ * @param spaPort the UDP port of a signed sequence (one SPA datagram; its steps are then just that port, for the
+ *                ruleset), or 0 for a plain sequence of steps
  */
 public record SequenceConfig(
         Sequence sequence,
@@ -21,7 +24,8 @@ public record SequenceConfig(
         Duration window,
         int maxConnections,
         ScanGuard scanGuard,
-        List<Cidr> allow) {
+        List<Cidr> allow,
+        int spaPort) {
 
     public SequenceConfig {
         knockAddresses = List.copyOf(knockAddresses);
@@ -31,6 +35,11 @@ public record SequenceConfig(
 
     public String name() {
         return sequence.name();
+    }
+
+    /** Whether a knock is one signed datagram to {@link #spaPort()} rather than steps. */
+    public boolean signed() {
+        return spaPort != 0;
     }
 
     /** The list of the given family (4 or 6). */

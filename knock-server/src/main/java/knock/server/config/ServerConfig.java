@@ -10,8 +10,10 @@ import java.util.List;
  * @param source   the file it was read from, for messages
  * @param warnings what works but will probably surprise, in file order; {@code check} prints them, the daemon
  *                 should log them whenever it takes the config
+ * @param spa      the keys and limits of signed knocks, read from their files; null when no sequence is signed
  */
-public record ServerConfig(Path source, Daemon daemon, List<SequenceConfig> sequences, List<ConfigWarning> warnings) {
+public record ServerConfig(Path source, Daemon daemon, List<SequenceConfig> sequences, List<ConfigWarning> warnings,
+                           Spa spa) {
 
     public ServerConfig {
         sequences = List.copyOf(sequences);
@@ -31,6 +33,21 @@ public record ServerConfig(Path source, Daemon daemon, List<SequenceConfig> sequ
             return new Daemon(ServerSettings.INTERFACES.defaultValue(), ServerSettings.MAX_SOURCES.defaultValue(),
                     ServerSettings.DUPLICATE_GRACE.defaultValue(), ServerSettings.CONTROL_SOCKET.defaultValue(),
                     ServerSettings.LOG_LEVEL.defaultValue(), ServerSettings.NFLOG_GROUP.defaultValue());
+        }
+    }
+
+    /**
+     * What signed knocks need, read and checked with the config (so {@code check} and a reload see bad key files).
+     *
+     * @param privateKey the server's X25519 private key
+     * @param keys       who may knock, from {@code authorized-keys}
+     */
+    public record Spa(byte[] privateKey, List<AuthorizedKey> keys, Duration maxAge, int replayEntries,
+                      int workPerSecond) {
+
+        public Spa {
+            privateKey = privateKey.clone();
+            keys = List.copyOf(keys);
         }
     }
 }

@@ -4,6 +4,7 @@ import static knock.server.config.ServerSettings.*;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import knock.config.ConfigException;
+import knock.config.Durations;
 import knock.sequence.Protocol;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
@@ -44,6 +46,7 @@ public final class ServerConfigReader {
 
     private static ServerConfig read(IniFile ini, Path source) {
         Daemon daemon = null;
+        Values server = null;
         List<SequenceConfig> sequences = new ArrayList<>();
         List<ConfigWarning> warnings = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -58,7 +61,8 @@ public final class ServerConfigReader {
                     if (daemon != null) {
                         throw new ConfigException(where, "[server] repeated (expected: one [server] section)");
                     }
-                    daemon = daemon(new Values(ini, section, SERVER));
+                    server = new Values(ini, section, SERVER);
+                    daemon = daemon(server);
                 }
                 case "sequence" -> {
                     String name = section.name();
@@ -76,6 +80,12 @@ public final class ServerConfigReader {
                     }
                     Values values = new Values(ini, section, SEQUENCE);
                     SequenceConfig sequence = sequence(name, values, warnings);
+                    for (SequenceConfig other : sequences) {
+                        String clash = spaPortClash(sequence, other);
+                        if (clash != null) {
+                            throw new ConfigException(values.where(sequence.signed() ? SPA_PORT : STEPS), clash);
+                        }
+                    }
                     for (int family : new int[] {4, 6}) {
                         String owner = listOwners.putIfAbsent(sequence.list(family), name);
                         if (owner != null) {
@@ -94,7 +104,53 @@ public final class ServerConfigReader {
         if (sequences.isEmpty()) {
             throw new ConfigException(ini.where(), "no [sequence NAME] section (expected: at least one)");
         }
-        return new ServerConfig(source, daemon == null ? Daemon.defaults() : daemon, sequences, warnings);
+        ServerConfig.Spa spa = sequences.stream().anyMatch(SequenceConfig::signed) ? spa(server, sequences) : null;
+        return new ServerConfig(source, daemon == null ? Daemon.defaults() : daemon, sequences, warnings, spa);
+    }
+
+    /**
+     * Why a signed sequence's port cannot be shared with the other sequence, or null: a plain sequence's UDP step
+     * (or its scan neighbourhood) there would take every signed knock for a step or a scan.
+     */
+    private static String spaPortClash(SequenceConfig a, SequenceConfig b) {
+        if (a.signed() == b.signed()) {
+            return null; // two plain ones are the tracker's business; two signed ones may share a port
+        }
+        SequenceConfig signed = a.signed() ? a : b;
+        SequenceConfig plain = a.signed() ? b : a;
+        for (Step step : plain.sequence().steps()) {
+            if (step.protocol() == Protocol.UDP
+                    && Math.abs(step.value() - signed.spaPort()) <= plain.scanGuard().adjacent()) {
+                return "spa-port " + signed.spaPort() + " of sequence " + signed.name() + " is step " + step
+                        + " of sequence " + plain.name() + " or its neighbour (expected: a port of its own)";
+            }
+        }
+        return null;
+    }
+
+    /** Loads the key files that signed sequences need; a key's {@code sequences=} must name signed sequences. */
+    private static ServerConfig.Spa spa(Values server, List<SequenceConfig> sequences) {
+        Duration maxAge = server == null ? SPA_MAX_AGE.defaultValue() : server.get(SPA_MAX_AGE);
+        if (maxAge.compareTo(MAX_SPA_MAX_AGE) > 0) {
+            throw new ConfigException(server.where(SPA_MAX_AGE), "spa-max-age " + Durations.text(maxAge)
+                    + " (expected: 1s-" + Durations.text(MAX_SPA_MAX_AGE) + ")");
+        }
+        byte[] privateKey = SpaKeyFile.read(Path.of(server == null ? SPA_KEY.defaultValue() : server.get(SPA_KEY)));
+        List<AuthorizedKey> keys = AuthorizedKeysFile.read(Path.of(server == null ? AUTHORIZED_KEYS.defaultValue()
+                : server.get(AUTHORIZED_KEYS)));
+        Set<String> signed = new HashSet<>();
+        sequences.stream().filter(SequenceConfig::signed).forEach(s -> signed.add(s.name()));
+        for (AuthorizedKey key : keys) {
+            for (String name : key.sequences()) {
+                if (!signed.contains(name)) {
+                    throw new ConfigException(key.where(), "sequences names '" + name + "' (expected: a [sequence "
+                            + "NAME] with spa-port; signed: " + String.join(", ", signed) + ")");
+                }
+            }
+        }
+        return new ServerConfig.Spa(privateKey, keys, maxAge,
+                server == null ? SPA_REPLAY_ENTRIES.defaultValue() : server.get(SPA_REPLAY_ENTRIES),
+                server == null ? SPA_WORK.defaultValue() : server.get(SPA_WORK));
     }
 
     private static Daemon daemon(Values v) {
@@ -103,6 +159,9 @@ public final class ServerConfigReader {
     }
 
     private static SequenceConfig sequence(String name, Values v, List<ConfigWarning> warnings) {
+        if (v.has(SPA_PORT)) {
+            return signed(name, v);
+        }
         List<Step> steps = v.get(STEPS);
         for (int i = 1; i < steps.size(); i++) {
             if (steps.get(i).equals(steps.get(i - 1))) {
@@ -133,6 +192,29 @@ public final class ServerConfigReader {
         Sequence sequence = new Sequence(name, steps, v.get(STEP_TIMEOUT));
         ScanGuard scan = new ScanGuard(adjacent, v.get(SCAN_OTHER_ADDRESS), v.get(HOLD_OFF));
         return new SequenceConfig(sequence, knockAddresses, guardPort, v.get(GUARD_ADDRESS), list4, list6,
-                v.get(WINDOW), v.get(MAX_CONNECTIONS), scan, v.get(ALLOW));
+                v.get(WINDOW), v.get(MAX_CONNECTIONS), scan, v.get(ALLOW), 0);
+    }
+
+    /**
+     * A signed sequence: one datagram to {@code spa-port}, which is also its only step as far as the ruleset is
+     * concerned. Keys of the scan guard and of steps do not apply; setting one is an error, not a silent no-op.
+     */
+    private static SequenceConfig signed(String name, Values v) {
+        for (Setting<?> unused : List.of(STEPS, STEP_TIMEOUT, SCAN_ADJACENT, SCAN_OTHER_ADDRESS, HOLD_OFF)) {
+            if (v.has(unused)) {
+                throw new ConfigException(v.where(unused), unused.key() + " in a sequence with spa-port (expected: "
+                        + "no " + unused.key() + "; a signed knock is one datagram, which no scan or replay can use)");
+            }
+        }
+        int port = v.get(SPA_PORT);
+        String list4 = v.get(LIST4);
+        String list6 = v.get(LIST6);
+        if (list4.equals(list6)) {
+            throw new ConfigException(v.where(LIST6), "list6 '" + list6 + "' is also list4 (expected: two names)");
+        }
+        Sequence sequence = new Sequence(name, List.of(Step.udp(port)), STEP_TIMEOUT.defaultValue());
+        return new SequenceConfig(sequence, v.get(KNOCK_ADDRESS), v.get(GUARD_PORT), v.get(GUARD_ADDRESS), list4,
+                list6, v.get(WINDOW), v.get(MAX_CONNECTIONS), new ScanGuard(0, false, Duration.ZERO), v.get(ALLOW),
+                port);
     }
 }

@@ -41,8 +41,34 @@ public final class ServerSettings {
     /** The nfnetlink_log group the daemon-mode ruleset's NFLOG rules send knocks to, and the daemon binds. */
     public static final Setting<Integer> NFLOG_GROUP = Setting.integer("nflog-group", 56625, 1, 65535);
 
-    public static final List<Setting<?>> SERVER =
-            List.of(INTERFACES, MAX_SOURCES, DUPLICATE_GRACE, CONTROL_SOCKET, LOG_LEVEL, NFLOG_GROUP);
+    // [server], signed knocks (read only when a sequence has a spa-port)
+
+    /** The server's X25519 private key, one base64 line ({@code knock-server keygen} writes it), mode 0600. */
+    public static final Setting<String> SPA_KEY = Setting.word("spa-key", "/etc/knock/spa.key",
+            Pattern.compile("/\\S{1,200}"), "an absolute path");
+    /** Who may knock: OpenSSH Ed25519 public keys in authorized_keys format, with knock's options. */
+    public static final Setting<String> AUTHORIZED_KEYS = Setting.word("authorized-keys",
+            "/etc/knock/authorized_keys", Pattern.compile("/\\S{1,200}"), "an absolute path");
+    /** How far a signed knock's timestamp may be from the server's clock, either way. */
+    public static final Setting<Duration> SPA_MAX_AGE =
+            Setting.duration("spa-max-age", Duration.ofSeconds(30), Duration.ofSeconds(1));
+    /**
+     * Signed knocks remembered so that none is taken twice (each for twice spa-max-age). When all are live, new
+     * signed knocks are refused and counted rather than an entry forgotten early.
+     */
+    public static final Setting<Integer> SPA_REPLAY_ENTRIES =
+            Setting.integer("spa-replay-entries", 100_000, 1_000, 10_000_000);
+    /**
+     * Datagrams per second that may reach public-key work (key agreement and signature check) after passing the
+     * gate MAC; beyond it they are dropped and counted, so a flood costs bounded CPU.
+     */
+    public static final Setting<Integer> SPA_WORK = Setting.integer("spa-work", 2_000, 10, 1_000_000);
+
+    public static final List<Setting<?>> SERVER = List.of(INTERFACES, MAX_SOURCES, DUPLICATE_GRACE, CONTROL_SOCKET,
+            LOG_LEVEL, NFLOG_GROUP, SPA_KEY, AUTHORIZED_KEYS, SPA_MAX_AGE, SPA_REPLAY_ENTRIES, SPA_WORK);
+
+    /** Largest spa-max-age: a wider window only lengthens what a replay cache must hold. */
+    public static final Duration MAX_SPA_MAX_AGE = Duration.ofMinutes(10);
 
     // [sequence NAME]
 
@@ -59,7 +85,7 @@ public final class ServerSettings {
      */
     public static final int MAX_ICMP_PAYLOAD = 1232;
 
-    /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/173}. Required. */
+    /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/173}. Required, unless spa-port is set. */
     public static final Setting<List<Step>> STEPS = Setting.steps("steps", Sequence.MAX_STEPS, MAX_ICMP_PAYLOAD);
     /** The box's addresses that take knocks; a knock port hit on any other address of the box is a scan. */
     public static final Setting<List<InetAddress>> KNOCK_ADDRESS = Setting.addresses("knock-address", null);
@@ -89,6 +115,12 @@ public final class ServerSettings {
     /** Sources always let in, knock or not. */
     public static final Setting<List<Cidr>> ALLOW = Setting.networks("allow");
 
-    public static final List<Setting<?>> SEQUENCE = List.of(STEPS, KNOCK_ADDRESS, STEP_TIMEOUT, GUARD_PORT,
+    /**
+     * Instead of steps: the UDP port that takes one signed datagram (SPA) per knock, signed with a key of
+     * {@link #AUTHORIZED_KEYS}. No scan guard or hold-off applies: nothing about it can be guessed or replayed.
+     */
+    public static final Setting<Integer> SPA_PORT = Setting.integer("spa-port", 0, 1, 65535);
+
+    public static final List<Setting<?>> SEQUENCE = List.of(STEPS, SPA_PORT, KNOCK_ADDRESS, STEP_TIMEOUT, GUARD_PORT,
             GUARD_ADDRESS, LIST4, LIST6, WINDOW, MAX_CONNECTIONS, SCAN_ADJACENT, SCAN_OTHER_ADDRESS, HOLD_OFF, ALLOW);
 }

@@ -46,6 +46,11 @@ final class Values {
         }
     }
 
+    /** Whether the section sets the key. */
+    boolean has(Setting<?> setting) {
+        return section.entries().containsKey(setting.key());
+    }
+
     /** Where to blame a problem with this setting's value: its line, or the section's where it is absent. */
     String where(Setting<?> setting) {
         IniFile.Entry entry = section.entries().get(setting.key());

@@ -1,6 +1,7 @@
 package knock.server.daemon;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ import knock.server.control.ControlServer;
 import knock.server.recent.MissingListException;
 import knock.server.recent.RecentLimits;
 import knock.server.recent.RecentList;
+import knock.server.spa.SpaReceiver;
+import knock.server.spa.SpaVerdict;
 import knock.server.track.Outcome;
 import knock.server.track.SequenceTracker;
 
@@ -49,6 +52,8 @@ import knock.server.track.SequenceTracker;
 public final class Daemon implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger("knock.server");
+    /** Most "spa refused" lines per second; the rest are counted in the next line's suppressed=. */
+    private static final int REFUSAL_LINES_PER_SECOND = 10;
     /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
     private static final java.util.logging.Logger NETTY_LOG = java.util.logging.Logger.getLogger("io.netty");
 
@@ -67,6 +72,10 @@ public final class Daemon implements AutoCloseable {
     // Replaced on the loop by a reload; read by close() on the shutdown-hook thread.
     private volatile KnockCapture capture;
     private ControlServer control;
+    /** Judges datagrams to spa-ports; null while no sequence is signed. */
+    private SpaReceiver spa;
+    /** Bounds the refusal lines of signed knocks: a flood is counted in full, logged in part. */
+    private final LogRation refusalLog = new LogRation(REFUSAL_LINES_PER_SECOND);
     private int adopted;
     private volatile boolean closed;
 
@@ -112,6 +121,7 @@ public final class Daemon implements AutoCloseable {
         long now = System.nanoTime();
         tracker = new SequenceTracker(config, lists, RecentLimits.read().ipListTot());
         adopted = adopt(now);
+        spa = config.spa() == null ? null : new SpaReceiver(config, System.currentTimeMillis(), now);
         capture = KnockCapture.open(config, loop, this::handle);
         deadlines.follow(tracker);
     }
@@ -151,10 +161,40 @@ public final class Daemon implements AutoCloseable {
     /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
     private void handle(Knock knock) {
         counters.knocks++;
+        if (spa != null && spa.takes(knock)) {
+            signed(knock);
+            return;
+        }
         Outcome outcome = deadlines.judge(knock);
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT)
                     + " sport=" + knock.srcPort());
+        }
+    }
+
+    /** A datagram to a spa-port: the receiver judges it, the tracker admits what it passes. */
+    private void signed(Knock knock) {
+        SpaVerdict verdict = spa.receive(knock, System.currentTimeMillis());
+        String source = Address.format(knock.family(), knock.srcHi(), knock.srcLo());
+        if (verdict == SpaVerdict.ADMIT) {
+            InetAddress address = spa.admittedAddress();
+            String sequence = spa.admittedSequence().name();
+            Outcome outcome = deadlines.admitSigned(sequence, Address.family(address), Address.hi(address),
+                    Address.lo(address), knock.receivedNanos());
+            LOG.log(Level.INFO, "spa src=" + source + " key=" + spa.lastKey() + " sequence=" + sequence + " admit="
+                    + address.getHostAddress() + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
+        } else {
+            long suppressed = refusalLog.suppressedBefore(knock.receivedNanos());
+            if (suppressed >= 0) {
+                String detail = spa.lastDetail();
+                LOG.log(Level.WARNING, "spa refused src=" + source + " reason=" + verdict.label + " key="
+                        + spa.lastKey() + (detail == null ? "" : " detail=\"" + detail + "\"")
+                        + (suppressed > 0 ? " suppressed=" + suppressed : ""));
+            }
+        }
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "spa src=" + source + " dst=" + Address.format(knock.family(), knock.dstHi(),
+                    knock.dstLo()) + " verdict=" + verdict.label + " length=" + knock.payloadLength());
         }
     }
 
@@ -203,6 +243,13 @@ public final class Daemon implements AutoCloseable {
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
         warn(next);
         config = next;
+        if (next.spa() == null) {
+            spa = null;
+        } else if (spa == null) {
+            spa = new SpaReceiver(next, System.currentTimeMillis(), System.nanoTime());
+        } else {
+            spa.reconfigure(next, System.nanoTime());
+        }
         lists.keepOnly(config);
         // Both share the group's socket and the newest reads it; this runs on the loop that reads, so no packet
         // is read in between and none is missed in the switch.
@@ -218,7 +265,7 @@ public final class Daemon implements AutoCloseable {
         return switch (request) {
             case "status" -> {
                 reconcile();
-                yield StatusReport.render(config, tracker, counters, capture, startedNanos, System.nanoTime());
+                yield StatusReport.render(config, tracker, counters, capture, spa, startedNanos, System.nanoTime());
             }
             default -> "error: unknown command '" + request + "' (expected: status)\n";
         };
@@ -362,8 +409,8 @@ public final class Daemon implements AutoCloseable {
 
     static String describe(ServerConfig config) {
         return config.sequences().stream()
-                .map(s -> s.name() + "[" + s.sequence().steps().stream().map(Object::toString)
-                        .collect(Collectors.joining(" ")) + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
+                .map(s -> s.name() + "[" + (s.signed() ? "spa/" + s.spaPort() : s.sequence().steps().stream()
+                        .map(Object::toString).collect(Collectors.joining(" "))) + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
                         + " window=" + Durations.text(s.window()) + "]")
                 .collect(Collectors.joining(","));
     }

@@ -44,6 +44,13 @@ final class Deadlines {
         return outcome;
     }
 
+    /** Admits a source whose signed knock checked out, then re-arms the timer. */
+    Outcome admitSigned(String sequence, int family, long hi, long lo, long nowNanos) {
+        Outcome outcome = tracker.admitSigned(sequence, family, hi, lo, nowNanos);
+        arm();
+        return outcome;
+    }
+
     /** Keeps one timer at the tracker's earliest deadline; call after anything that may have moved it. */
     void arm() {
         if (tracker == null || !tracker.hasDeadline()) {

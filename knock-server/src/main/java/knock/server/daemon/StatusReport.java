@@ -11,6 +11,8 @@ import knock.net.Address;
 import knock.server.capture.KnockCapture;
 import knock.server.config.SequenceConfig;
 import knock.server.config.ServerConfig;
+import knock.server.spa.SpaReceiver;
+import knock.server.spa.SpaVerdict;
 import knock.server.track.SequenceTracker;
 
 /**
@@ -26,7 +28,7 @@ final class StatusReport {
     }
 
     static String render(ServerConfig config, SequenceTracker tracker, Counters counters, KnockCapture capture,
-                         long startedNanos, long nowNanos) {
+                         SpaReceiver spa, long startedNanos, long nowNanos) {
         Map<String, List<Row>> byList = new TreeMap<>();
         for (SequenceConfig sequence : config.sequences()) {
             for (int family : new int[] {4, 6}) {
@@ -66,6 +68,13 @@ final class StatusReport {
                 .append(" malformed=").append(capture.malformed())
                 .append(" fragments=").append(capture.fragments())
                 .append(" dropped=").append(capture.dropped()).append('\n');
+        if (spa != null) {
+            out.append("spa:");
+            for (SpaVerdict verdict : SpaVerdict.values()) {
+                out.append(' ').append(verdict.label).append('=').append(spa.count(verdict));
+            }
+            out.append(" replay-cache=").append(spa.replayEntries()).append('\n');
+        }
         out.append("tracked: sources=").append(tracker.trackedSources())
                 .append(" max=").append(config.daemon().maxSources())
                 .append(" memory=").append(tracker.memoryBytes() / 1024).append("KiB\n");

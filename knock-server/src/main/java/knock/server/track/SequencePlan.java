@@ -33,6 +33,8 @@ final class SequencePlan {
     /** The guarded port: a SYN to it from a listed source is that source using its admission. */
     final int guardPort;
     final boolean otherAddress;
+    /** A signed sequence: its knocks are judged by the SPA receiver; the tracker only keeps its admissions. */
+    final boolean signed;
     private final int[] protocols;
     private final int[] values;
     private final long[] knock4;
@@ -61,6 +63,7 @@ final class SequencePlan {
         adjacent = config.scanGuard().adjacent();
         guardPort = config.guardPort();
         otherAddress = config.scanGuard().otherAddress();
+        signed = config.signed();
         List<InetAddress> v4 = config.knockAddresses(4);
         knock4 = new long[v4.size()];
         for (int i = 0; i < knock4.length; i++) {

@@ -98,6 +98,9 @@ public final class SequenceTracker {
                 }
                 continue;
             }
+            if (plan.signed) {
+                continue; // its datagrams go to the SPA receiver, which calls admitSigned
+            }
             ScanGuard.Hit hit = ScanGuard.classify(plan, family, knock.dstHi(), knock.dstLo(), proto, value);
             if (hit == ScanGuard.Hit.NONE) {
                 continue;
@@ -170,6 +173,28 @@ public final class SequenceTracker {
         }
         admissions.admit(family, hi, lo, s, now, plan.windowNanos, plan.holdOffNanos, unlisted);
         events.admitted(plan.config, family, hi, lo, listed, now);
+        return Outcome.ADMITTED;
+    }
+
+    /**
+     * Admits a source whose signed knock for {@code sequence} checked out: a fresh window, no hold-off (each
+     * signed knock is new, so a second one soon after is a user's next ssh, not a replay). Returns
+     * {@link Outcome#ADMITTED}, {@link Outcome#REFUSED} when the list is full, or {@link Outcome#IGNORED} for a
+     * sequence this tracker does not know as signed.
+     */
+    public Outcome admitSigned(String sequence, int family, long hi, long lo, long nowNanos) {
+        int s = indexOf(sequence);
+        if (s < 0 || !plans[s].signed) {
+            return Outcome.IGNORED;
+        }
+        SequencePlan plan = plans[s];
+        boolean listed = admissions.listed(family, hi, lo, s);
+        if (!listed && admissions.listedOn(s, family) >= listCapacity) {
+            events.refused(plan.config, family, hi, lo, listCapacity);
+            return Outcome.REFUSED;
+        }
+        admissions.admit(family, hi, lo, s, nowNanos, plan.windowNanos, 0, unlisted);
+        events.admitted(plan.config, family, hi, lo, listed, nowNanos);
         return Outcome.ADMITTED;
     }
 
