@@ -50,7 +50,12 @@ abstract class DaemonTestBase extends GuardedPortTest {
     }
 
     DaemonUnderTest daemon(String sequences) {
-        DaemonUnderTest daemon = new DaemonUnderTest(fw, dir, sequences);
+        return daemon("", sequences);
+    }
+
+    /** As {@link #daemon(String)}, with lines for the [server] section. */
+    DaemonUnderTest daemon(String server, String sequences) {
+        DaemonUnderTest daemon = new DaemonUnderTest(fw, dir, server, sequences);
         loadRules(daemon);
         current = daemon;
         return daemon.start();

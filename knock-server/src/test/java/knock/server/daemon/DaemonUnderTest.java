@@ -40,17 +40,26 @@ final class DaemonUnderTest {
     /** Where in the output the next {@link #awaitVerdict} looks: past the verdicts awaited before. */
     private int verdictsRead;
 
+    /** Lines added to the [server] section, e.g. spa-key. */
+    private final String server;
+
     DaemonUnderTest(Host fw, Path dir, String sequences) {
+        this(fw, dir, "", sequences);
+    }
+
+    DaemonUnderTest(Host fw, Path dir, String server, String sequences) {
         this.fw = fw;
         this.config = dir.resolve("knock-server.conf");
         this.socket = dir.resolve("control.sock");
+        this.server = server;
         writeConfig(sequences);
     }
 
     /** Writes the config: a [server] section of the test's own, then the given sequence sections. */
     void writeConfig(String sequences) {
         try {
-            Files.writeString(config, "[server]\ncontrol-socket = " + socket + "\nlog-level = debug\n\n" + sequences);
+            Files.writeString(config, "[server]\ncontrol-socket = " + socket + "\nlog-level = debug\n" + server
+                    + "\n" + sequences);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -158,6 +167,27 @@ final class DaemonUnderTest {
         verdictsRead = found[0].end();
         assertEquals(expected.name().toLowerCase(Locale.ROOT), found[0].group(1), "the daemon's verdict on " + src
                 + " " + step + "\n" + output());
+    }
+
+    /**
+     * As {@link #awaitVerdict}, for the next datagram from {@code src} to a spa-port: its debug line {@code spa
+     * src=SRC dst=ADDR verdict=VERDICT} must come, and say {@code expected}.
+     */
+    void awaitSpaVerdict(String src, String expected) {
+        Pattern line = Pattern.compile("spa src=" + Pattern.quote(src) + " dst=\\S+ verdict=([\\w-]+)");
+        Matcher[] found = new Matcher[1];
+        TestNetwork.eventually(VERDICT, () -> {
+            Matcher m = line.matcher(output());
+            found[0] = m.find(verdictsRead) ? m : null;
+            return found[0] != null;
+        });
+        if (found[0] == null) {
+            fail("the daemon judged no signed knock from " + src + " within " + VERDICT.toSeconds() + " s:\n"
+                    + output());
+        }
+        verdictsRead = found[0].end();
+        assertEquals(expected, found[0].group(1), "the daemon's verdict on a signed knock from " + src + "\n"
+                + output());
     }
 
     /** Whether the output gained a line containing {@code text} within the timeout. */
