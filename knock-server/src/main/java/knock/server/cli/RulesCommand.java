@@ -5,8 +5,6 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import knock.config.ConfigException;
-import knock.server.config.SequenceConfig;
 import knock.server.config.ServerConfig;
 import knock.server.rules.Mode;
 import knock.server.rules.Ruleset;
@@ -52,12 +50,6 @@ final class RulesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig read = config.read();
-        if (mode == Mode.KERNEL) {
-            read.sequences().stream().filter(SequenceConfig::signed).findFirst().ifPresent(s -> {
-                throw new ConfigException(read.source().toString(), "sequence " + s.name() + " has spa-port: "
-                        + "kernel mode cannot check signatures (expected: --mode daemon, or steps)");
-            });
-        }
         spec.commandLine().getOut().print(Ruleset.render(read, family, mode));
         spec.commandLine().getOut().flush();
         return 0;

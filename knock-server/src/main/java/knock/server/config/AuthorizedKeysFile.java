@@ -74,6 +74,14 @@ public final class AuthorizedKeysFile {
         List<Cidr> admit = List.of();
         Set<String> sequences = Set.of();
         String rest = line;
+        boolean typed = false;
+        for (String word : line.split("\\s+")) {
+            typed |= word.equals(SshSig.ED25519) || OTHER_TYPES.contains(word);
+        }
+        if (!typed) {
+            throw new ConfigException(where, "'" + abbreviate(line) + "' (expected: [options] ssh-ed25519 BASE64 "
+                    + "[comment], as in an id_ed25519.pub file)");
+        }
         if (!startsWithKeyType(rest)) {
             int end = optionsEnd(rest);
             String options = rest.substring(0, end);

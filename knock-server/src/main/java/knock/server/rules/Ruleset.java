@@ -3,6 +3,7 @@ package knock.server.rules;
 import java.util.ArrayList;
 import java.util.List;
 
+import knock.config.ConfigException;
 import knock.server.config.SequenceConfig;
 import knock.server.config.ServerConfig;
 
@@ -30,6 +31,13 @@ public final class Ruleset {
      * @param family 4 for iptables-restore, 6 for ip6tables-restore
      */
     public static String render(ServerConfig config, int family, Mode mode) {
+        if (mode == Mode.KERNEL) {
+            // Its one step would be a plain UDP knock to the spa-port: anyone's datagram would open.
+            config.sequences().stream().filter(SequenceConfig::signed).findFirst().ifPresent(s -> {
+                throw new ConfigException(config.source().toString(), "sequence " + s.name() + " has spa-port: "
+                        + "kernel mode cannot check signatures (expected: --mode daemon, or steps)");
+            });
+        }
         Dialect dialect = Dialect.of(family);
         Ruleset ruleset = new Ruleset(dialect);
         ruleset.rule("-A INPUT -i lo -j ACCEPT");

@@ -11,6 +11,7 @@ import java.util.List;
 import knock.config.ConfigException;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
+import knock.server.ExampleConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,14 +52,12 @@ class ServerConfigReaderTest {
     }
 
     @Test
-    void readsEveryShippedExample() throws Exception {
-        try (var files = Files.list(Path.of("../dist/etc"))) {
-            List<Path> configs = files.filter(f -> f.toString().endsWith(".conf")).toList();
-            assertFalse(configs.isEmpty(), "no example configs found in dist/etc");
-            for (Path file : configs) {
-                ServerConfig config = assertDoesNotThrow(() -> ServerConfigReader.read(file), file.toString());
-                assertEquals(List.of(), config.warnings(), file + ": an example that check warns about");
-            }
+    void readsEveryShippedExample(@TempDir Path temp) throws Exception {
+        List<Path> configs = ExampleConfigs.files();
+        assertFalse(configs.isEmpty(), "no example configs found in dist/etc");
+        for (Path file : configs) {
+            ServerConfig config = assertDoesNotThrow(() -> ExampleConfigs.read(file, temp), file.toString());
+            assertEquals(List.of(), config.warnings(), file + ": an example that check warns about");
         }
     }
 
