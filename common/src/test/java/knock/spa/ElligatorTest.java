@@ -217,6 +217,23 @@ class ElligatorTest {
     }
 
     @Test
+    void representativesTakeBothBranchesOfTheMapEvenly() {
+        // A random 254-bit r gives w = -A / (1 + 2 r^2) with a square w^3 + A w^2 + w half the time (then u = w,
+        // else u = -A - w). Representatives that always pick the same one of a point's two roots would show here.
+        int square = 0;
+        for (byte[] representative : representatives) {
+            byte[] low = representative.clone();
+            low[31] &= 0x3F;
+            BigInteger r = fromLittleEndian(low);
+            BigInteger w = A.negate().multiply(BigInteger.ONE.add(BigInteger.TWO.multiply(r.pow(2))).modInverse(P)).mod(P);
+            BigInteger rhs = w.pow(3).add(A.multiply(w.pow(2))).add(w).mod(P);
+            square += rhs.modPow(P.shiftRight(1), P).equals(BigInteger.ONE) ? 1 : 0;
+        }
+        assertEquals(SAMPLES / 2.0, square, 5 * Math.sqrt(SAMPLES * 0.25),
+                square + " of " + SAMPLES + " representatives take the branch u = w");
+    }
+
+    @Test
     void decodedPointsLeaveThePrimeOrderSubgroupAsARandomPointDoes() {
         // l Q has the order of Q's low-order component: 1, 2, 4 or 8 for 1/8, 1/8, 2/8, 4/8 of all points.
         // A clean X25519 key is always of order 1 here.
