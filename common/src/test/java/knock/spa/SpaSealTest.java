@@ -108,6 +108,48 @@ class SpaSealTest {
         assertTrue(lengths.size() > 50, "distinct lengths: " + lengths.size());
     }
 
+    /**
+     * One client, one key, one sequence, 1,000 knocks: no byte position, counted from the start or from the
+     * end, holds a value or a bit more often than chance allows (5 sigma), and the length varies. A plain X25519
+     * key in front fails this at bit 255 (always 0); a constant prefix, key id or version fails it everywhere.
+     */
+    @Test
+    void noBytePositionOfAThousandDatagramsIsConstantBeyondChanceAndLengthsVary() {
+        int n = 1000;
+        byte[][] datagrams = new byte[n][];
+        int shortest = Integer.MAX_VALUE;
+        Set<Integer> lengths = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            datagrams[i] = SpaSeal.seal(signed(null, "ssh"), serverPublic, random);
+            shortest = Math.min(shortest, datagrams[i].length);
+            lengths.add(datagrams[i].length);
+        }
+        assertTrue(lengths.size() >= 64, "distinct lengths: " + lengths.size());
+        double bitSigma = Math.sqrt(n * 0.25);
+        for (boolean fromEnd : new boolean[] {false, true}) {
+            for (int pos = 0; pos < shortest; pos++) {
+                int[] values = new int[256];
+                int[] ones = new int[8];
+                for (byte[] d : datagrams) {
+                    int b = d[fromEnd ? d.length - 1 - pos : pos] & 0xff;
+                    values[b]++;
+                    for (int bit = 0; bit < 8; bit++) {
+                        ones[bit] += b >>> bit & 1;
+                    }
+                }
+                String where = (fromEnd ? "byte -" + (pos + 1) : "byte " + pos);
+                for (int bit = 0; bit < 8; bit++) {
+                    assertTrue(Math.abs(ones[bit] - n / 2.0) <= 5 * bitSigma, where + " bit " + bit + " is 1 in "
+                            + ones[bit] + " of " + n);
+                }
+                for (int v = 0; v < 256; v++) {
+                    // Binomial(1000, 1/256): mean 3.9; 24 or more anywhere among 2 x ~220 x 256 cells is < 1e-6.
+                    assertTrue(values[v] < 24, where + " is " + v + " in " + values[v] + " of " + n);
+                }
+            }
+        }
+    }
+
     @Test
     void aTruncatedPlaintextIsAFormatErrorNotACrash() {
         byte[] encoded = SpaFormat.encode(signed(null, "ssh"), 0);
