@@ -130,7 +130,8 @@ final class KeyFile {
         }
         byte[] binary;
         try {
-            binary = Base64.getMimeDecoder().decode(text.substring(BEGIN.length(), end));
+            // strict, unlike the MIME decoder, which skips any character it does not know
+            binary = Base64.getDecoder().decode(text.substring(BEGIN.length(), end).replaceAll("\\s+", ""));
         } catch (IllegalArgumentException e) {
             throw malformed(shown, "bad base64");
         }

@@ -59,6 +59,9 @@ final class SshAgent {
         try {
             SshWire.Reader in = new SshWire.Reader(answer);
             int type = in.u8();
+            if (type == FAILURE) {
+                throw ClientException.failure("ssh-agent at " + socket + " refused to list its keys");
+            }
             if (type != IDENTITIES_ANSWER) {
                 throw unexpected(type, "its key list");
             }
