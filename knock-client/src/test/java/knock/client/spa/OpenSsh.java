@@ -32,15 +32,20 @@ final class OpenSsh {
 
     /** Skips (or, under CI=true, fails) unless ssh-keygen, ssh-agent and ssh-add are on the PATH. */
     static void require() {
+        require("ssh-keygen", "ssh-agent", "ssh-add");
+    }
+
+    /** Skips (or, under CI=true, fails) unless every tool is on the PATH. */
+    static void require(String... tools) {
         List<String> missing = new ArrayList<>();
-        for (String tool : List.of("ssh-keygen", "ssh-agent", "ssh-add")) {
+        for (String tool : tools) {
             if (find(tool) == null) {
                 missing.add(tool);
             }
         }
         if (!missing.isEmpty()) {
             String reason = "the signer tests need " + String.join(", ", missing)
-                    + " (apt-get install openssh-client)";
+                    + " (apt-get install openssh-client util-linux)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(reason);
             }

@@ -11,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import knock.client.ClientException;
 import knock.KnockException;
+import knock.testnet.JavaCommand;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +177,22 @@ class SpaSignersTest {
         Path key = OpenSsh.keygen(dir.resolve("legacy"), "rsa", "", "-b", "2048", "-m", "PEM");
         assertEquals(key + " is an RSA key (PEM); SPA needs an Ed25519 key (make one with ssh-keygen -t ed25519)",
                 error(key, null, NEVER_ASKED));
+    }
+
+    @Test
+    void anUnreadableKeyFileIsOneLine() throws IOException {
+        Path key = OpenSsh.keygen(ssh.resolve("id_ed25519"), "ed25519", "");
+        Files.setPosixFilePermissions(key, Set.of());
+        String expected = "cannot read ~/.ssh/id_ed25519: permission denied";
+        if (!"root".equals(System.getProperty("user.name"))) {
+            assertEquals(expected, error(null, null, NEVER_ASKED));
+            return;
+        }
+        OpenSsh.require("setpriv");
+        // root reads every file: a JVM of its own without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH sees the mode
+        List<String> command = new ArrayList<>(List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search"));
+        command.addAll(JavaCommand.of(List.of("-Duser.home=" + home), OpenSignerMain.class.getName()));
+        assertEquals(expected, OpenSsh.run(Map.of(), command).strip());
     }
 
     @Test

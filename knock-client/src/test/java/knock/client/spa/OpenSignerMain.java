@@ -1,0 +1,25 @@
+package knock.client.spa;
+
+import java.nio.file.Path;
+
+import knock.client.ClientException;
+
+/**
+ * {@link SpaSigners#open(Path, String)} in a JVM of its own, for a test that must run with fewer privileges
+ * than the test JVM (root without CAP_DAC_OVERRIDE, so that file permissions apply). Prints the signer's
+ * description, or the one-line error, on stdout and exits 0 either way.
+ */
+final class OpenSignerMain {
+
+    private OpenSignerMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            SpaSigner signer = SpaSigners.open(args.length > 0 ? Path.of(args[0]) : null, null);
+            System.out.println("ok " + signer.describe());
+        } catch (ClientException e) {
+            System.out.println(e.getMessage());
+        }
+    }
+}
