@@ -29,10 +29,12 @@ final class KeyFile {
     private static final String END = "-----END OPENSSH PRIVATE KEY-----";
     private static final int AES_BLOCK = 16;
     /**
-     * The most bcrypt_pbkdf rounds we run. ssh-keygen writes 16 unless told otherwise ({@code -a}); the count
-     * is read before anything about the file is verified, and a corrupt one must not hang the client.
+     * The most bcrypt_pbkdf rounds we run. ssh-keygen writes 16 unless told otherwise ({@code -a}); a round
+     * costs about 8 ms here (JDK 25 with C1 only, as the launcher runs; ssh-keygen itself 6 ms), so this is
+     * half a minute. The count is read before anything in the file is verified: a corrupt one must not hang
+     * the client.
      */
-    static final int MAX_ROUNDS = 1 << 14;
+    static final int MAX_ROUNDS = 4096;
 
     private final String shown;
     private final byte[] publicBlob;
@@ -174,8 +176,12 @@ final class KeyFile {
             if (salt.length == 0 || options.remaining() != 0) {
                 throw new SshWire.Malformed("bad bcrypt options");
             }
-            if (rounds < 1 || rounds > MAX_ROUNDS) {
+            if (rounds < 1) {
                 throw new SshWire.Malformed("bcrypt rounds " + rounds + " (expected: 1-" + MAX_ROUNDS + ")");
+            }
+            if (rounds > MAX_ROUNDS) {
+                throw ClientException.usage(shown + " asks for " + rounds + " bcrypt rounds, more than knock runs"
+                        + " (expected: 1-" + MAX_ROUNDS + "): add it to ssh-agent (ssh-add " + shown + ")");
             }
             if (section.length == 0 || section.length % AES_BLOCK != 0 || in.remaining() != 0) {
                 throw new SshWire.Malformed("encrypted section of " + section.length + " bytes");

@@ -152,8 +152,10 @@ class KeyFileTest {
         b.kdf = "bcrypt";
         b.kdfOptions = new SshWire.Writer().bytes(new byte[16]).u32(0xffffffffL).toByteArray();
         b.padTo = 16;
-        assertEquals("~/.ssh/k: malformed OpenSSH key file (bcrypt rounds 4294967295 (expected: 1-16384))",
-                error(b));
+        assertEquals("~/.ssh/k asks for 4294967295 bcrypt rounds, more than knock runs (expected: 1-4096): add it"
+                + " to ssh-agent (ssh-add ~/.ssh/k)", error(b));
+        b.kdfOptions = new SshWire.Writer().bytes(new byte[16]).u32(0).toByteArray();
+        assertEquals("~/.ssh/k: malformed OpenSSH key file (bcrypt rounds 0 (expected: 1-4096))", error(b));
     }
 
     @Test
