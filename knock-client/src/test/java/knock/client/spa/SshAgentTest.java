@@ -22,6 +22,7 @@ import knock.KnockException;
 import knock.client.ClientException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -119,6 +120,7 @@ class SshAgentTest {
     }
 
     @Test
+    @Timeout(30) // a guard: without the deadline the exchange would block for ever
     void anAgentThatNeverAnswersTimesOutWithOneLine() throws IOException {
         Path socket = listen(); // listening, never accepting: connect succeeds through the backlog, no answer
         ClientException e = assertThrows(ClientException.class,
