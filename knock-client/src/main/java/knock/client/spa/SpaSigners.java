@@ -2,6 +2,8 @@ package knock.client.spa;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -161,7 +163,7 @@ public final class SpaSigners {
     }
 
     private static byte[] utf8(char[] chars) {
-        java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(chars));
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
         byte[] out = new byte[bytes.remaining()];
         bytes.get(out);
         if (bytes.hasArray()) {
