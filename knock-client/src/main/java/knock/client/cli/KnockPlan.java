@@ -2,6 +2,7 @@ package knock.client.cli;
 
 import java.io.PrintWriter;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,9 @@ import knock.client.profile.Profile;
 import knock.client.profile.ProfileFile;
 import knock.client.proxy.PortWaiter;
 import knock.client.send.KnockSender;
+import knock.client.send.SignedKnockSender;
+import knock.client.spa.SpaSigner;
+import knock.client.spa.SpaSigners;
 import knock.client.send.Target;
 import knock.config.Durations;
 import knock.net.NativeSocket;
@@ -46,15 +50,17 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
         ProfileFile file = options.profileFile();
         Profile p = file.lookup(host);
         if (!steps.isEmpty()) {
-            p = new Profile(p.host(), p.hostName(), p.knockAddress(), steps, p.delay(), p.family(), p.port(), p.waitFor());
+            // Steps on the command line replace the profile's knock, a signed one too.
+            p = new Profile(p.host(), p.hostName(), p.knockAddress(), steps, p.delay(), p.family(), p.port(), p.waitFor(),
+                    null);
         }
-        if (stepsRequired && p.steps().isEmpty()) {
+        if (stepsRequired && !p.knocks()) {
             throw ClientException.usage("no profile for '" + host + "' in " + file.where()
-                    + " and no steps given (expected: a Host block with a Sequence, or knock HOST STEP...)");
+                    + " and no steps given (expected: a Host block with a Sequence or ServerKey, or knock HOST STEP...)");
         }
         AddressFamily family = options.ipv4 ? AddressFamily.INET : options.ipv6 ? AddressFamily.INET6 : p.family();
         p = new Profile(p.host(), p.hostName(), p.knockAddress(), p.steps(), p.delay(), family,
-                port != null ? port : p.port(), p.waitFor());
+                port != null ? port : p.port(), p.waitFor(), p.signed());
         Consumer<String> verbose = options.verbose ? line -> err.println("knock: " + line) : null;
         return new KnockPlan(p, Target.resolve(p.hostName(), p.knockAddress(), family), verbose);
     }
@@ -64,6 +70,12 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
      * steps (proxy mode, a host with no profile) sends nothing and says so under {@code -v}.
      */
     void knock(Duration delay) {
+        if (profile.signed() != null) {
+            String file = profile.signed().identityFile();
+            SpaSigner signer = SpaSigners.open(file == null ? null : Path.of(file), System.getenv("SSH_AUTH_SOCK"));
+            new SignedKnockSender(target.knock(), verbose).send(profile.signed(), signer);
+            return;
+        }
         if (profile.steps().isEmpty()) {
             say("no steps for " + profile.host() + ": connecting without knocking");
             return;
@@ -91,7 +103,9 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
 
     private PortWaiter waiter(Duration until) {
         say("waiting up to " + Durations.text(until) + " for port " + profile.port() + " on " + Target.text(target.host()));
-        return new PortWaiter(target.host(), profile.port(), verbose);
+        String hint = profile.signed() == null ? "" : "; a signed knock was sent: is ServerKey what knock-server "
+                + "keygen --public prints, and is the key in the server's authorized-keys?";
+        return new PortWaiter(target.host(), profile.port(), verbose, hint);
     }
 
     private void say(String line) {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import knock.sequence.Sequence;
 import knock.sequence.Step;
+import knock.spa.SpaKeys;
 
 /**
  * The keywords a profile block may hold, each with the parser for its value. Parsers throw
@@ -70,14 +71,7 @@ enum Keyword {
     PORT("Port", "a port 1-65535") {
         @Override
         Object parse(String value) {
-            if (value.length() > 5 || !value.chars().allMatch(Character::isDigit)) {
-                throw new IllegalArgumentException(display + " '" + value + "' (expected: " + expected + ")");
-            }
-            int port = Integer.parseInt(value);
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException(display + " " + port + " (expected: 1-65535)");
-            }
-            return port;
+            return port(this, value);
         }
     },
     /** Wait for the guarded port after knocking, up to this long; {@code no} not to. */
@@ -90,9 +84,44 @@ enum Keyword {
                 default -> ProfileFile.duration(display, value);
             };
         }
+    },
+    /**
+     * The server's public key for signed knocks ({@code knock-server keygen} prints it): with it the host gets
+     * one signed datagram (SPA) instead of the Sequence.
+     */
+    SERVER_KEY("ServerKey", "the server's public key, 44 characters of base64 from knock-server keygen") {
+        @Override
+        Object parse(String value) {
+            return SpaKeys.parse(display, value);
+        }
+    },
+    /** The server's spa-port. */
+    SPA_PORT("SpaPort", "a port 1-65535") {
+        @Override
+        Object parse(String value) {
+            return port(this, value);
+        }
+    },
+    /** The server's signed [sequence NAME] to open. */
+    SPA_SEQUENCE("SpaSequence", "a sequence name of the server, such as ssh") {
+        @Override
+        Object parse(String value) {
+            if (!SEQUENCE_NAME.matcher(value).matches()) {
+                throw new IllegalArgumentException(display + " '" + value + "' (expected: " + expected + ")");
+            }
+            return value;
+        }
+    },
+    /** The Ed25519 key that signs, as ssh's IdentityFile; ssh-agent signs when it holds this key. */
+    IDENTITY_FILE("IdentityFile", "a key file such as ~/.ssh/id_ed25519") {
+        @Override
+        Object parse(String value) {
+            return value;
+        }
     };
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
+    private static final Pattern SEQUENCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,15}");
 
     /** The spelling used in docs and messages. */
     final String display;
@@ -118,6 +147,17 @@ enum Keyword {
 
     static String all() {
         return "Host, " + Arrays.stream(values()).map(k -> k.display).collect(Collectors.joining(", "));
+    }
+
+    private static int port(Keyword k, String value) {
+        if (value.length() > 5 || !value.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException(k.display + " '" + value + "' (expected: " + k.expected + ")");
+        }
+        int port = Integer.parseInt(value);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(k.display + " " + port + " (expected: 1-65535)");
+        }
+        return port;
     }
 
     private static String host(Keyword k, String value) {

@@ -17,9 +17,10 @@ import knock.sequence.Step;
  * @param family       the address family to resolve and send in
  * @param port         the guarded port
  * @param waitFor      how long to wait for the port after knocking; zero for not at all
+ * @param signed       the signed knock that replaces the steps ({@code ServerKey}), or {@code null}
  */
 public record Profile(String host, String hostName, String knockAddress, List<Step> steps, Duration delay,
-                      AddressFamily family, int port, Duration waitFor) {
+                      AddressFamily family, int port, Duration waitFor, SignedKnock signed) {
 
     /** The pause between knocks when no profile sets one: none, as knockd's client. */
     public static final Duration DEFAULT_DELAY = Duration.ZERO;
@@ -32,8 +33,14 @@ public record Profile(String host, String hostName, String knockAddress, List<St
         steps = List.copyOf(steps);
     }
 
+    /** Whether the profile says how to knock: steps or a signed knock. */
+    public boolean knocks() {
+        return signed != null || !steps.isEmpty();
+    }
+
     /** The profile of a host no block matches: only defaults. */
     public static Profile empty(String host) {
-        return new Profile(host, host, null, List.of(), DEFAULT_DELAY, AddressFamily.ANY, DEFAULT_PORT, Duration.ZERO);
+        return new Profile(host, host, null, List.of(), DEFAULT_DELAY, AddressFamily.ANY, DEFAULT_PORT, Duration.ZERO,
+                null);
     }
 }

@@ -169,6 +169,24 @@ public final class ProfileFile {
                 (Duration) values.getOrDefault(Keyword.DELAY, d.delay()),
                 (AddressFamily) values.getOrDefault(Keyword.ADDRESS_FAMILY, d.family()),
                 (Integer) values.getOrDefault(Keyword.PORT, d.port()),
-                (Duration) values.getOrDefault(Keyword.WAIT, d.waitFor()));
+                (Duration) values.getOrDefault(Keyword.WAIT, d.waitFor()),
+                signed(host, values));
+    }
+
+    /** The host's signed knock: set by ServerKey; SpaPort, SpaSequence and IdentityFile only refine it. */
+    private SignedKnock signed(String host, Map<Keyword, Object> values) {
+        byte[] serverKey = (byte[]) values.get(Keyword.SERVER_KEY);
+        if (serverKey == null) {
+            for (Keyword k : List.of(Keyword.SPA_PORT, Keyword.SPA_SEQUENCE, Keyword.IDENTITY_FILE)) {
+                if (values.containsKey(k)) {
+                    throw new ConfigException(where, "host " + host + ": " + k.display + " without ServerKey "
+                            + "(expected: ServerKey, the server's public key, to sign knocks)");
+                }
+            }
+            return null;
+        }
+        return new SignedKnock(serverKey, (Integer) values.getOrDefault(Keyword.SPA_PORT, SignedKnock.DEFAULT_PORT),
+                (String) values.getOrDefault(Keyword.SPA_SEQUENCE, SignedKnock.DEFAULT_SEQUENCE),
+                (String) values.get(Keyword.IDENTITY_FILE));
     }
 }

@@ -48,14 +48,24 @@ public final class PortWaiter {
     private final InetAddress address;
     private final int port;
     private final Consumer<String> verbose;
+    private final String hint;
 
     /**
      * @param verbose hears one line when the port opens, or is {@code null}
      */
     public PortWaiter(InetAddress address, int port, Consumer<String> verbose) {
+        this(address, port, verbose, "");
+    }
+
+    /**
+     * @param hint added to the message when the port stays closed: what the knock that preceded may have got
+     *             wrong, which nothing on the network tells (a firewall never answers a bad knock)
+     */
+    public PortWaiter(InetAddress address, int port, Consumer<String> verbose, String hint) {
         this.address = address;
         this.port = port;
         this.verbose = verbose;
+        this.hint = hint;
     }
 
     /**
@@ -130,7 +140,8 @@ public final class PortWaiter {
             long now = System.nanoTime();
             if (now - deadline >= 0) {
                 throw ClientException.failure("port " + port + " on " + Address.format(address)
-                        + " not open after " + Durations.elapsed(timeout.toNanos()) + " (last attempt: " + last + ")");
+                        + " not open after " + Durations.elapsed(timeout.toNanos()) + " (last attempt: " + last + ")"
+                        + hint);
             }
             long pause = Math.min(begun + PAUSE.toNanos(), deadline) - now;
             if (pause > 0) {

@@ -55,7 +55,7 @@ class KnockCommandTest {
         Run r = knock("fw");
         assertEquals(2, r.code());
         assertEquals("knock: no profile for 'fw' in " + home + "/.config/knock/config and no steps given"
-                + " (expected: a Host block with a Sequence, or knock HOST STEP...)", r.line());
+                + " (expected: a Host block with a Sequence or ServerKey, or knock HOST STEP...)", r.line());
     }
 
     @Test

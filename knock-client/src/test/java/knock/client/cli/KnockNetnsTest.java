@@ -2,12 +2,10 @@ package knock.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,6 @@ import knock.testnet.HostProcess;
 import knock.testnet.NetnsTest;
 import knock.testnet.Reach;
 import knock.testnet.TestNetwork;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +46,12 @@ class KnockNetnsTest {
     Path dir;
 
     private Path bin;
+    private SshFixture fixture;
 
     @BeforeEach
     void knockOnThePath() throws IOException {
-        bin = Files.createDirectories(dir.resolve("bin"));
-        List<String> java = KnockProcess.command(List.of());
-        Path script = bin.resolve("knock");
-        Files.writeString(script, "#!/bin/sh\nexec " + KnockProcess.shellLine(java) + " \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        fixture = new SshFixture(dir);
+        bin = fixture.bin;
         Path profile = Files.createDirectories(dir.resolve("xdg/knock")).resolve("config");
         Files.writeString(profile, """
                 # the firewall of knock.testnet, by name and by address (ssh's %%h is the HostName)
@@ -129,65 +124,15 @@ class KnockNetnsTest {
 
     private Path sshConfig;
 
-    /** Starts sshd in fw on both SSH addresses (before the ruleset hides it) and writes the client's ssh config. */
+    /** Starts sshd in fw on both SSH addresses and writes the client's ssh config (see {@link SshFixture}). */
     private HostProcess sshd(TestNetwork net) throws IOException {
-        Path sshd = Path.of("/usr/sbin/sshd");
-        Path ssh = Path.of("/usr/bin/ssh");
-        if (!Files.isExecutable(sshd) || !Files.isExecutable(ssh)) {
-            String missing = "the ssh tests need /usr/sbin/sshd and /usr/bin/ssh (apt-get install openssh-server openssh-client)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(missing);
-            }
-            Assumptions.abort(missing);
-        }
-        Path keys = Files.createDirectories(dir.resolve("ssh"));
-        for (String key : List.of("host", "id")) {
-            ExecResult r = net.client().exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "knock-test",
-                    "-f", keys.resolve(key).toString());
-            assertTrue(r.ok(), "ssh-keygen: " + r.stderr());
-        }
-        Files.copy(keys.resolve("id.pub"), keys.resolve("authorized_keys"));
-        Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
-        Path config = Files.writeString(keys.resolve("sshd_config"), """
-                ListenAddress 198.18.0.11
-                ListenAddress fd6b:6e6f:636b::11
-                Port 22
-                HostKey %s
-                PidFile none
-                UsePAM no
-                StrictModes no
-                AuthorizedKeysFile %s
-                PermitRootLogin prohibit-password
-                PasswordAuthentication no
-                KbdInteractiveAuthentication no
-                Subsystem sftp internal-sftp
-                """.formatted(keys.resolve("host"), keys.resolve("authorized_keys")));
-        HostProcess process = net.fw().start(sshd.toString(), "-D", "-e", "-f", config.toString());
-        boolean up = TestNetwork.eventually(Duration.ofSeconds(10),
-                () -> net.fw().tcp(TestNetwork.SSH4, 22, Duration.ofMillis(300)) == Reach.OPEN
-                        && net.fw().tcp(TestNetwork.SSH6, 22, Duration.ofMillis(300)) == Reach.OPEN);
-        assertTrue(up, "sshd did not come up in fw: " + process.output());
-        sshConfig = Files.writeString(keys.resolve("ssh_config"), """
-                Host fw
-                    HostName 198.18.0.11
-                Host fw6
-                    HostName fd6b:6e6f:636b::11
-                Host *
-                    User root
-                    IdentityFile %s
-                    IdentitiesOnly yes
-                    StrictHostKeyChecking no
-                    UserKnownHostsFile /dev/null
-                    GlobalKnownHostsFile /dev/null
-                    BatchMode yes
-                    ConnectTimeout 3
-                    LogLevel ERROR
-                """.formatted(keys.resolve("id")));
+        HostProcess process = fixture.sshd(net);
+        sshConfig = fixture.sshConfig;
         return process;
     }
 
     private String ssh(String options) {
-        return "ssh -F " + sshConfig + " " + options;
+        return fixture.ssh(options);
     }
 
     @ParameterizedTest

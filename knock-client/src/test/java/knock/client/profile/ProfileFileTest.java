@@ -124,7 +124,7 @@ class ProfileFileTest {
                     Sequence 7000 70000
                 """));
         assertEquals("config:2: unknown keyword 'Sequense' (expected one of: Host, HostName, KnockAddress,"
-                + " Sequence, Delay, AddressFamily, Port, Wait)", error("Host fw\n  Sequense 7000\n"));
+                + " Sequence, Delay, AddressFamily, Port, Wait, ServerKey, SpaPort, SpaSequence, IdentityFile)", error("Host fw\n  Sequense 7000\n"));
         assertEquals("config:1: Host without patterns (expected: Host PATTERN...)", error("Host\n"));
         assertEquals("config:1: Port without a value (expected: a port 1-65535)", error("Port\n"));
         assertEquals("config:1: Port 0 (expected: 1-65535)", error("Port 0\n"));
@@ -184,5 +184,30 @@ class ProfileFileTest {
         }
         assertEquals("config:2: Sequence: 65 steps (expected: at most 64, as knock-server takes)",
                 error("Host fw\n  Sequence " + steps + "\n"));
+    }
+
+    private static final String SERVER_KEY = "7BMyp3v1Ll3wkXkNB/GvP7ldxYDlbUr+wM8R6nHlyG4=";
+
+    @Test
+    void serverKeyTurnsOnASignedKnockWithDefaults() {
+        Profile p = parse("Host fw\n  ServerKey " + SERVER_KEY + "\n").lookup("fw");
+        assertEquals(new SignedKnock(java.util.Base64.getDecoder().decode(SERVER_KEY), 62201, "ssh", null), p.signed());
+        assertTrue(p.knocks());
+        Profile q = parse("Host fw\n  ServerKey " + SERVER_KEY + "\n  SpaPort 4000\n  SpaSequence db\n"
+                + "  IdentityFile ~/.ssh/knock_ed25519\n").lookup("fw");
+        assertEquals(new SignedKnock(java.util.Base64.getDecoder().decode(SERVER_KEY), 4000, "db",
+                "~/.ssh/knock_ed25519"), q.signed());
+        assertEquals(null, parse("Host fw\n  Sequence 7000\n").lookup("fw").signed());
+    }
+
+    @Test
+    void aBadServerKeyOrSpaKeywordsWithoutOneAreOneLine() {
+        assertEquals("config:2: ServerKey 'AAAA' (expected: 44 characters of base64, a key knock-server keygen "
+                + "printed)", error("Host fw\n  ServerKey AAAA\n"));
+        assertEquals("config:2: SpaSequence 'SSH!' (expected: a sequence name of the server, such as ssh)",
+                error("Host fw\n  SpaSequence SSH!\n"));
+        assertEquals("config: host fw: SpaPort without ServerKey (expected: ServerKey, the server's public key, to "
+                + "sign knocks)", assertThrows(ConfigException.class,
+                        () -> parse("Host fw\n  SpaPort 4000\n").lookup("fw")).getMessage());
     }
 }

@@ -79,9 +79,32 @@ class ReadmeExamplesTest {
                         () -> parsesAsProfile(b))));
     }
 
-    private static void parsesAsServerConfig(Block block) {
-        ServerConfig config = ServerConfigReader.parse(block.where(), String.join("\n", block.aligned()));
+    private static void parsesAsServerConfig(Block block) throws IOException {
+        String text = String.join("\n", block.aligned());
+        if (text.contains("spa-port")) {
+            text = withKeyFiles(text);
+        }
+        ServerConfig config = ServerConfigReader.parse(block.where(), text);
         assertEquals(List.of(), config.warnings(), block.where() + ": a README example that check warns about");
+    }
+
+    /**
+     * A signed-knock example names key files under /etc/knock: point them at a fresh server key and an empty
+     * authorized_keys, so the example is checked as written otherwise.
+     */
+    private static String withKeyFiles(String text) throws IOException {
+        Path dir = Files.createTempDirectory("knock-readme");
+        Path key = dir.resolve("spa.key");
+        byte[] k = new byte[32];
+        org.bouncycastle.math.ec.rfc7748.X25519.generatePrivateKey(new java.security.SecureRandom(), k);
+        Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(key, knock.spa.SpaKeys.text(k) + "\n");
+        Path keys = Files.writeString(dir.resolve("authorized_keys"), "");
+        assertTrue(text.contains("\nspa-key = ") && text.contains("\nauthorized-keys = "), "a signed example "
+                + "without spa-key and authorized-keys lines: the test cannot point them at test files");
+        return text.replaceAll("(?m)^spa-key = .*$", "spa-key = " + key)
+                .replaceAll("(?m)^authorized-keys = .*$", "authorized-keys = " + keys);
     }
 
     private static void parsesAsProfile(Block block) {
