@@ -67,9 +67,10 @@ for mode in daemon kernel; do
 done
 
 # Packets go to loopback only; nothing listens there, the knocks are still sent and timed.
-echo "stage: training the AOT cache: knock 127.0.0.1 7000/tcp 8000/udp 9000/tcp"
+# The workload (knock.client.cli.AotTraining): a plain three-step knock and a signed knock, in one run.
+echo "stage: training the AOT cache: a plain and a signed knock to 127.0.0.1"
 KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/knock.aot" \
-  "$stage/bin/knock" 127.0.0.1 7000/tcp 8000/udp 9000/tcp > "$target/aot-training.log" 2>&1 || {
+  "$stage/libexec/launch" knock.client.cli.AotTraining > "$target/aot-training.log" 2>&1 || {
     cat "$target/aot-training.log" >&2
     echo "stage: AOT training failed" >&2
     exit 1
