@@ -2,7 +2,8 @@
 # The whole idea in a minute, narrated: a firewall, a client and a scanner in network namespaces; the
 # ruleset from knock-server rules; knock-server and a real sshd on the firewall; port 22 hidden; knock;
 # ssh; knock-server status; a scanner that replays the knock and then touches a port next to it, and
-# loses the port again; the window runs out; everything is removed. Exits non-zero at the first step that
+# loses the port again; a signed knock (one datagram, signed with the client's ssh key) that an eavesdropper
+# records and the scanner replays, refused; the window runs out; everything is removed. Exits non-zero at the first step that
 # does not behave as narrated. Ctrl-C cleans up, and a second run (or one after a run killed hard) starts
 # clean. Only 198.18.0.0/24 and fd6b:6e6f:636b::/64, inside the namespaces it makes.
 #
@@ -80,15 +81,32 @@ netns_create kd
 note "ok: $NS_FW 198.18.0.1 (knock) 198.18.0.11 (ssh); $NS_CLIENT 198.18.0.2; $NS_SCANNER 198.18.0.3"
 
 tmp=$(mktemp -d "/tmp/knock-demo-$$.XXXXXX")
+ssh-keygen -q -t ed25519 -N '' -C knock-demo -f "$tmp/host"
+ssh-keygen -q -t ed25519 -N '' -C knock-demo -f "$tmp/id"
+# Signed knocks: the server's key pair (keygen prints the public half for profiles); the client's ssh key is
+# both its login key and its knock key.
+server_key=$("$server" keygen -f "$tmp/spa.key" | grep '^ServerKey ') || fail "knock-server keygen"
+cp "$tmp/id.pub" "$tmp/knock_authorized_keys"
 cat > "$tmp/knock-server.conf" <<CONF
 [server]
 control-socket = $tmp/control.sock
 log-level = info
+spa-key = $tmp/spa.key
+authorized-keys = $tmp/knock_authorized_keys
 
 [sequence ssh]
 steps = 7000/tcp 8000/udp icmp/173
 knock-address = 198.18.0.1 fd6b:6e6f:636b::1
 guard-address = 198.18.0.11 fd6b:6e6f:636b::11
+window = ${WINDOW}s
+
+[sequence signed]
+spa-port = 62201
+knock-address = 198.18.0.1 fd6b:6e6f:636b::1
+guard-port = 2222
+guard-address = 198.18.0.11 fd6b:6e6f:636b::11
+list4 = signed4
+list6 = signed6
 window = ${WINDOW}s
 CONF
 cat > "$tmp/knock.config" <<CONF
@@ -97,25 +115,33 @@ Host fw
     KnockAddress 198.18.0.1
     Sequence 7000/tcp 8000/udp icmp/173
     AddressFamily inet
+Host fw-signed
+    HostName 198.18.0.11
+    KnockAddress 198.18.0.1
+    $server_key
+    SpaSequence signed
+    IdentityFile $tmp/id
+    Port 2222
+    AddressFamily inet
 CONF
 
 say "Firewall: load the ruleset from 'knock-server rules' (daemon mode, IPv4 and IPv6) into fw"
-note "config: knock 7000/tcp 8000/udp icmp/173 at 198.18.0.1 opens ssh on 198.18.0.11 for ${WINDOW}s"
+note "config: knock 7000/tcp 8000/udp icmp/173 at 198.18.0.1 opens ssh on 198.18.0.11 for ${WINDOW}s;"
+note "        a signed knock to 198.18.0.1 udp/62201 opens ssh's second port, 2222"
 "$server" rules --config "$tmp/knock-server.conf" --family 4 > "$tmp/rules4"
 "$server" rules --config "$tmp/knock-server.conf" --family 6 > "$tmp/rules6"
 ip netns exec "$NS_FW" iptables-restore < "$tmp/rules4" || fail "iptables-restore"
 ip netns exec "$NS_FW" ip6tables-restore < "$tmp/rules6" || fail "ip6tables-restore"
 lists=$(ip netns exec "$NS_FW" ls /proc/net/xt_recent | paste -sd' ')
-expect "xt_recent lists in fw" "ssh4 ssh6" "$lists"
+expect "xt_recent lists in fw" "signed4 signed6 ssh4 ssh6" "$lists"
 
-say "sshd: a real sshd with a throwaway host key on 198.18.0.11:22 in fw"
-ssh-keygen -q -t ed25519 -N '' -C knock-demo -f "$tmp/host"
-ssh-keygen -q -t ed25519 -N '' -C knock-demo -f "$tmp/id"
+say "sshd: a real sshd with a throwaway host key on 198.18.0.11, ports 22 and 2222, in fw"
 cp "$tmp/id.pub" "$tmp/authorized_keys"
 mkdir -p /run/sshd
 cat > "$tmp/sshd_config" <<CONF
 ListenAddress 198.18.0.11
 Port 22
+Port 2222
 HostKey $tmp/host
 PidFile none
 UsePAM no
@@ -126,7 +152,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 CONF
 cat > "$tmp/ssh_config" <<CONF
-Host fw
+Host fw fw-signed
     HostName 198.18.0.11
     User root
     IdentityFile $tmp/id
@@ -182,6 +208,29 @@ scanned() { grep -q 'scan src=198.18.0.3' "$tmp/knock-server.log"; }
 netns_until 5 scanned || fail "the daemon logged no scan from 198.18.0.3"
 note "daemon: $(grep -m1 -o 'scan src=198.18.0.3.*' "$tmp/knock-server.log")"
 expect "scanner -> 198.18.0.11:22 after the scan" hidden "$(netns_probe "$NS_SCANNER" 198.18.0.11 22)"
+
+say "Client: knock fw-signed: one datagram to 198.18.0.1 udp/62201, signed with its ssh key, sealed to the server's key"
+note "an eavesdropper on fw's wire (a packet socket, scripts/SniffUdp.java) records it; expected: port 2222 opens"
+netns_start "$NS_FW" "$tmp/sniff.log" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+  scripts/SniffUdp.java 62201 "$tmp/sniffed.bin" 20
+sniffer_pid=$NETNS_LAST
+listening() { grep -q '^SniffUdp: listening' "$tmp/sniff.log"; }
+netns_until 20 listening || fail "the eavesdropper did not start"
+ip netns exec "$NS_CLIENT" "$knock" -v -F "$tmp/knock.config" --wait=5s fw-signed 2>&1 | sed 's/^/    /' \
+  || fail "the signed knock did not open port 2222"
+expect "client -> 198.18.0.11:2222 after the signed knock" open "$(netns_probe "$NS_CLIENT" 198.18.0.11 2222)"
+note "daemon: $(grep -m1 -o 'spa src=198.18.0.2 .*' "$tmp/knock-server.log" || echo '(no spa line)')"
+wait "$sniffer_pid" || fail "the eavesdropper recorded nothing"
+note "ok: the eavesdropper recorded $(stat -c %s "$tmp/sniffed.bin") bytes: $(od -An -tx1 -N16 "$tmp/sniffed.bin" | tr -d '\n')..."
+
+say "Scanner: replays the recorded signed knock from its own address: expected refused, port 2222 hidden"
+ip netns exec "$NS_SCANNER" bash -c 'cat "$1" > /dev/udp/198.18.0.1/62201' _ "$tmp/sniffed.bin" \
+  || fail "the scanner could not send the datagram"
+refused() { grep -q 'spa refused src=198.18.0.3 reason=replay' "$tmp/knock-server.log"; }
+netns_until 5 refused || fail "the daemon did not refuse the replay from 198.18.0.3"
+note "daemon: $(grep -m1 -o 'spa refused src=198.18.0.3.*' "$tmp/knock-server.log")"
+expect "scanner -> 198.18.0.11:2222 after replaying the signed knock" hidden \
+  "$(netns_probe "$NS_SCANNER" 198.18.0.11 2222)"
 
 say "Client: waits out the ${WINDOW}s window: expected hidden again, and the daemon's expire line"
 expired() { grep -q 'expire src=198.18.0.2' "$tmp/knock-server.log"; }
