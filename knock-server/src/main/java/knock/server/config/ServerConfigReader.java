@@ -16,14 +16,16 @@ import knock.config.ConfigException;
 import knock.sequence.Protocol;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 import knock.server.config.SequenceConfig.ScanGuard;
 import knock.server.config.ServerConfig.Daemon;
 
 /**
  * Reads and checks a server config file. Checks what one key cannot see alone as well: a knock port whose
  * scan neighbourhood covers the guarded port, two steps in a row that are the same, lists of one family named
- * alike. Every failure is a {@link ConfigException} naming {@code file:line}; steps that everyday traffic
- * sends ({@link EverydayTraffic}) are {@link ServerConfig#warnings() warnings}, not failures.
+ * alike. A time-derived sequence's keys are {@link TimeDerivedReader}'s. Every failure is a {@link
+ * ConfigException} naming {@code file:line}; steps that everyday traffic sends ({@link EverydayTraffic}) are
+ * {@link ServerConfig#warnings() warnings}, not failures.
  */
 public final class ServerConfigReader {
 
@@ -103,7 +105,8 @@ public final class ServerConfigReader {
     }
 
     private static SequenceConfig sequence(String name, Values v, List<ConfigWarning> warnings) {
-        List<Step> steps = v.get(STEPS);
+        TimeDerivedSteps derived = TimeDerivedReader.read(v, warnings);
+        List<Step> steps = derived == null ? v.get(STEPS) : List.of();
         for (int i = 1; i < steps.size(); i++) {
             if (steps.get(i).equals(steps.get(i - 1))) {
                 throw new ConfigException(v.where(STEPS), "step " + (i + 1) + " " + steps.get(i)
@@ -130,7 +133,7 @@ public final class ServerConfigReader {
             throw new ConfigException(v.where(LIST6), "list6 '" + list6 + "' is also list4 (expected: "
                     + "two names; IPv4 and IPv6 lists share one directory, /proc/net/xt_recent)");
         }
-        Sequence sequence = new Sequence(name, steps, v.get(STEP_TIMEOUT));
+        Sequence sequence = new Sequence(name, steps, v.get(STEP_TIMEOUT), derived);
         ScanGuard scan = new ScanGuard(adjacent, v.get(SCAN_OTHER_ADDRESS), v.get(HOLD_OFF));
         return new SequenceConfig(sequence, knockAddresses, guardPort, v.get(GUARD_ADDRESS), list4, list6,
                 v.get(WINDOW), v.get(MAX_CONNECTIONS), scan, v.get(ALLOW));
