@@ -41,7 +41,9 @@ final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         for (SequenceConfig s : read.sequences()) {
-            out.println("sequence " + s.name() + ": " + s.sequence().steps() + " -> port " + s.guardPort()
+            String knock = s.sequence().timeDerived() ? "time-derived " + s.sequence().derived()
+                    : s.sequence().steps().toString();
+            out.println("sequence " + s.name() + ": " + knock + " -> port " + s.guardPort()
                     + " lists " + s.list4() + "/" + s.list6() + " window " + Durations.text(s.window()));
         }
         out.println(read.source() + ": ok" + (read.warnings().isEmpty() ? ""

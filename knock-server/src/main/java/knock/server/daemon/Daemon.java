@@ -362,8 +362,9 @@ public final class Daemon implements AutoCloseable {
 
     static String describe(ServerConfig config) {
         return config.sequences().stream()
-                .map(s -> s.name() + "[" + s.sequence().steps().stream().map(Object::toString)
-                        .collect(Collectors.joining(" ")) + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
+                .map(s -> s.name() + "[" + (s.sequence().timeDerived() ? "time-derived " + s.sequence().derived()
+                        : s.sequence().steps().stream().map(Object::toString).collect(Collectors.joining(" ")))
+                        + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
                         + " window=" + Durations.text(s.window()) + "]")
                 .collect(Collectors.joining(","));
     }

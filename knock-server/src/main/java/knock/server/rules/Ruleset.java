@@ -3,6 +3,8 @@ package knock.server.rules;
 import java.util.ArrayList;
 import java.util.List;
 
+import knock.config.ConfigException;
+import knock.config.Durations;
 import knock.server.config.SequenceConfig;
 import knock.server.config.ServerConfig;
 
@@ -30,6 +32,9 @@ public final class Ruleset {
      * @param family 4 for iptables-restore, 6 for ip6tables-restore
      */
     public static String render(ServerConfig config, int family, Mode mode) {
+        if (mode == Mode.KERNEL) {
+            refuseTimeDerived(config);
+        }
         Dialect dialect = Dialect.of(family);
         Ruleset ruleset = new Ruleset(dialect);
         ruleset.rule("-A INPUT -i lo -j ACCEPT");
@@ -61,6 +66,21 @@ public final class Ruleset {
             text.append(rule).append('\n');
         }
         return text.append("COMMIT\n").toString();
+    }
+
+    /**
+     * Kernel mode's knock chains match fixed ports, loaded once; a time-derived sequence's ports change every
+     * period, and only the daemon follows them.
+     */
+    private static void refuseTimeDerived(ServerConfig config) {
+        for (SequenceConfig sequence : config.sequences()) {
+            if (sequence.sequence().timeDerived()) {
+                throw new ConfigException(config.source().toString(), "sequence " + sequence.name()
+                        + " has time-derived ports, which change every "
+                        + Durations.text(sequence.sequence().derived().period()) + ": kernel mode's rules are fixed "
+                        + "when loaded (expected: --mode daemon, or steps for kernel mode)");
+            }
+        }
     }
 
     Dialect dialect() {
