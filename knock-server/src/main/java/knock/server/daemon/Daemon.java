@@ -68,6 +68,8 @@ public final class Daemon implements AutoCloseable {
     private volatile KnockCapture capture;
     private ControlServer control;
     private int adopted;
+    /** Whether the tracker follows the wall clock (a sequence is time-derived). */
+    private boolean timeDerived;
     private volatile boolean closed;
 
     private Daemon(Path configFile, Path listDirectory, ServerConfig config) {
@@ -111,6 +113,8 @@ public final class Daemon implements AutoCloseable {
     private void startOnLoop() {
         long now = System.nanoTime();
         tracker = new SequenceTracker(config, lists, RecentLimits.read().ipListTot());
+        tracker.wallClock(System.currentTimeMillis(), now);
+        timeDerived = tracker.timeDerived();
         adopted = adopt(now);
         capture = KnockCapture.open(config, loop, this::handle);
         deadlines.follow(tracker);
@@ -151,6 +155,10 @@ public final class Daemon implements AutoCloseable {
     /** Runs on the event loop for each knock the capture saw; allocation-free unless a level logs it. */
     private void handle(Knock knock) {
         counters.knocks++;
+        if (timeDerived) {
+            // Per packet, so a wall clock set or stepped (NTP at boot) is followed at once; a vDSO read, no garbage.
+            tracker.wallClock(System.currentTimeMillis(), System.nanoTime());
+        }
         Outcome outcome = deadlines.judge(knock);
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "knock " + knock + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT)
@@ -200,6 +208,7 @@ public final class Daemon implements AutoCloseable {
         // Builds the new plans before it changes anything: a config it cannot take leaves the tracker as it was.
         tracker.reconfigure(next, System.nanoTime());
         tracker.listCapacity(listCapacity);
+        timeDerived = tracker.timeDerived();
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
         warn(next);
         config = next;

@@ -33,6 +33,8 @@ final class KernelLists implements TrackEvents {
     private final Map<String, RecentList> lists = new HashMap<>();
     /** Lists found full since they last had room: warned once, then each refusal at debug. */
     private final Set<String> full = new HashSet<>();
+    /** Per time-derived sequence, the time step whose replay was last warned about. */
+    private final Map<String, Long> replayWarned = new HashMap<>();
 
     KernelLists(Path directory, Path configFile, Counters counters) {
         this.directory = directory;
@@ -98,6 +100,19 @@ final class KernelLists implements TrackEvents {
             LOG.log(level, "refuse src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " list=" + list + " reason=list-full entries=" + capacity
                     + " (xt_recent ip_list_tot; admitted sources keep their window)");
+        }
+    }
+
+    @Override
+    public void replayed(SequenceConfig sequence, int family, long hi, long lo, long timeStep) {
+        counters.replays++;
+        // A warning for the first replay of each knock (someone sniffed it, or a user knocked twice), then debug:
+        // spoofed sources may replay it many times.
+        Long warned = replayWarned.put(sequence.name(), timeStep);
+        Level level = warned == null || warned != timeStep ? Level.WARNING : Level.DEBUG;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "replay src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " time-step=" + timeStep + " action=none (a time-derived knock opens once)");
         }
     }
 
