@@ -18,6 +18,7 @@ import knock.client.send.Target;
 import knock.config.Durations;
 import knock.net.NativeSocket;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 
 /**
  * What one invocation does, and its two acts: the host's profile with the command line laid over it, the
@@ -45,8 +46,14 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
         List<Step> steps = steps(stepWords);
         ProfileFile file = options.profileFile();
         Profile p = file.lookup(host);
+        if (steps.isEmpty() && p.derived() != null) {
+            // The time-derived knock of now: the secret is read after the cheaper checks, before any lookup.
+            TimeDerivedSteps derived = p.derived().steps(options.home());
+            steps = derived.steps(derived.timeStep(options.unixMillis()));
+        }
         if (!steps.isEmpty()) {
-            p = new Profile(p.host(), p.hostName(), p.knockAddress(), steps, p.delay(), p.family(), p.port(), p.waitFor());
+            p = new Profile(p.host(), p.hostName(), p.knockAddress(), steps, p.delay(), p.family(), p.port(), p.waitFor(),
+                    p.derived());
         }
         if (stepsRequired && p.steps().isEmpty()) {
             throw ClientException.usage("no profile for '" + host + "' in " + file.where()
@@ -54,7 +61,7 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
         }
         AddressFamily family = options.ipv4 ? AddressFamily.INET : options.ipv6 ? AddressFamily.INET6 : p.family();
         p = new Profile(p.host(), p.hostName(), p.knockAddress(), p.steps(), p.delay(), family,
-                port != null ? port : p.port(), p.waitFor());
+                port != null ? port : p.port(), p.waitFor(), p.derived());
         Consumer<String> verbose = options.verbose ? line -> err.println("knock: " + line) : null;
         return new KnockPlan(p, Target.resolve(p.hostName(), p.knockAddress(), family), verbose);
     }

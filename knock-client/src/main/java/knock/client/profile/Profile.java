@@ -17,9 +17,11 @@ import knock.sequence.Step;
  * @param family       the address family to resolve and send in
  * @param port         the guarded port
  * @param waitFor      how long to wait for the port after knocking; zero for not at all
+ * @param derived      a time-derived knock ({@code SecretFile} ...), or {@code null}; its steps go to
+ *                     {@link #steps} when the knock is planned
  */
 public record Profile(String host, String hostName, String knockAddress, List<Step> steps, Duration delay,
-                      AddressFamily family, int port, Duration waitFor) {
+                      AddressFamily family, int port, Duration waitFor, TimeDerivedProfile derived) {
 
     /** The pause between knocks when no profile sets one: none, as knockd's client. */
     public static final Duration DEFAULT_DELAY = Duration.ZERO;
@@ -34,6 +36,7 @@ public record Profile(String host, String hostName, String knockAddress, List<St
 
     /** The profile of a host no block matches: only defaults. */
     public static Profile empty(String host) {
-        return new Profile(host, host, null, List.of(), DEFAULT_DELAY, AddressFamily.ANY, DEFAULT_PORT, Duration.ZERO);
+        return new Profile(host, host, null, List.of(), DEFAULT_DELAY, AddressFamily.ANY, DEFAULT_PORT, Duration.ZERO,
+                null);
     }
 }
