@@ -1,5 +1,6 @@
 package knock.server.track;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -251,12 +252,7 @@ public final class SequenceTracker {
 
     /** Whether a sequence is time-derived, so the caller must give the {@link #wallClock}. */
     public boolean timeDerived() {
-        for (SequencePlan plan : plans) {
-            if (plan.live != null) {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.stream(plans).anyMatch(plan -> plan.live != null);
     }
 
     /**
