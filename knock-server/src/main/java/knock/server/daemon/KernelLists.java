@@ -33,8 +33,8 @@ final class KernelLists implements TrackEvents {
     private final Map<String, RecentList> lists = new HashMap<>();
     /** Lists found full since they last had room: warned once, then each refusal at debug. */
     private final Set<String> full = new HashSet<>();
-    /** Per time-derived sequence, the time step whose replay was last warned about. */
-    private final Map<String, Long> replayWarned = new HashMap<>();
+    /** Per time-derived sequence, the time step whose replay was last warned about (a holder: no boxing). */
+    private final Map<String, long[]> replayWarned = new HashMap<>();
 
     KernelLists(Path directory, Path configFile, Counters counters) {
         this.directory = directory;
@@ -108,8 +108,9 @@ final class KernelLists implements TrackEvents {
         counters.replays++;
         // A warning for the first replay of each knock (someone sniffed it, or a user knocked twice), then debug:
         // spoofed sources may replay it many times.
-        Long warned = replayWarned.put(sequence.name(), timeStep);
-        Level level = warned == null || warned != timeStep ? Level.WARNING : Level.DEBUG;
+        long[] warned = replayWarned.computeIfAbsent(sequence.name(), name -> new long[] {Long.MIN_VALUE});
+        Level level = warned[0] != timeStep ? Level.WARNING : Level.DEBUG;
+        warned[0] = timeStep;
         if (LOG.isLoggable(level)) {
             LOG.log(level, "replay src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " time-step=" + timeStep + " action=none (a time-derived knock opens once)");
