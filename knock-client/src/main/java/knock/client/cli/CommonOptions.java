@@ -1,6 +1,7 @@
 package knock.client.cli;
 
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Map;
 
 import knock.client.profile.ProfileFile;
@@ -8,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The options {@code knock} and {@code knock proxy} share: the profile file, the address family, verbosity.
- * It also holds the environment the profile file is found through ({@code XDG_CONFIG_HOME}, {@code HOME}):
- * {@link KnockMain} hands it in through picocli's factory, so tests run with an environment of their own.
+ * It also holds the environment the profile file is found through ({@code XDG_CONFIG_HOME}, {@code HOME}) and
+ * the wall clock a time-derived knock follows: {@link KnockMain} hands them in through picocli's factory, so
+ * tests run with an environment and a clock of their own.
  */
 final class CommonOptions {
 
@@ -27,9 +29,26 @@ final class CommonOptions {
     boolean verbose;
 
     private final Map<String, String> env;
+    private final InstantSource clock;
 
     CommonOptions(Map<String, String> env) {
+        this(env, InstantSource.system());
+    }
+
+    /** @param clock the wall clock a time-derived knock takes its time step from */
+    CommonOptions(Map<String, String> env, InstantSource clock) {
         this.env = env;
+        this.clock = clock;
+    }
+
+    /** The wall clock, in Unix milliseconds: a time-derived knock's time step comes from it. */
+    long unixMillis() {
+        return clock.millis();
+    }
+
+    /** The home directory ({@code HOME}) that {@code ~/} in a profile stands for, or {@code null}. */
+    String home() {
+        return env.get("HOME");
     }
 
     /** The profile file: {@code -F FILE} (must exist), else the XDG location (may be absent). */

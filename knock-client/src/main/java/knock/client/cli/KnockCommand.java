@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code knock HOST [STEP...]}: sends the host's knock sequence, and with {@code --wait} waits for the port. */
-@Command(name = "knock", mixinStandardHelpOptions = true, version = "knock 0.1.0", subcommands = ProxyCommand.class,
+@Command(name = "knock", mixinStandardHelpOptions = true, version = "knock 0.1.0", subcommands = {ProxyCommand.class, CodeCommand.class},
         usageHelpAutoWidth = true, sortOptions = false,
         description = {
             "Sends HOST's knock sequence: from its profile, or the STEPs given.",
@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
             "  knock fw && ssh fw",
             "  knock --wait=20s fw.example.org 7000/udp 8000/tcp 9000 icmp/64",
             "  ssh_config:  ProxyCommand knock proxy %%h %%p",
-            "See knock proxy --help, and the profile format in the README."
+            "  knock code fw      (a time-derived knock, printed for another client)",
+            "See knock proxy --help, knock code --help, and the profile format in the README."
         })
 final class KnockCommand implements Callable<Integer> {
 

@@ -1,5 +1,6 @@
 package knock.client.cli;
 
+import java.time.InstantSource;
 import java.util.Map;
 
 import knock.cli.ErrorHandler;
@@ -21,14 +22,20 @@ public final class KnockMain {
 
     /** The command tree, reading the environment from {@code env} (XDG_CONFIG_HOME, HOME), for tests too. */
     static CommandLine commandLine(Map<String, String> env) {
-        return ErrorHandler.install(new CommandLine(KnockCommand.class, new Factory(env)));
+        return commandLine(env, InstantSource.system());
     }
 
-    /** picocli's own factory, except that the shared options get the environment. */
-    private record Factory(Map<String, String> env) implements IFactory {
+    /** As {@link #commandLine(Map)}, with the wall clock time-derived knocks follow (tests step it). */
+    static CommandLine commandLine(Map<String, String> env, InstantSource clock) {
+        return ErrorHandler.install(new CommandLine(KnockCommand.class, new Factory(env, clock)));
+    }
+
+    /** picocli's own factory, except that the shared options get the environment and the clock. */
+    private record Factory(Map<String, String> env, InstantSource clock) implements IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
-            return type == CommonOptions.class ? type.cast(new CommonOptions(env)) : CommandLine.defaultFactory().create(type);
+            return type == CommonOptions.class ? type.cast(new CommonOptions(env, clock))
+                    : CommandLine.defaultFactory().create(type);
         }
     }
 }

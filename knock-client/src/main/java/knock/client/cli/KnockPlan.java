@@ -22,6 +22,7 @@ import knock.client.send.Target;
 import knock.config.Durations;
 import knock.net.NativeSocket;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 
 /**
  * What one invocation does, and its two acts: the host's profile with the command line laid over it, the
@@ -49,10 +50,15 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
         List<Step> steps = steps(stepWords);
         ProfileFile file = options.profileFile();
         Profile p = file.lookup(host);
+        if (steps.isEmpty() && p.signed() == null && p.derived() != null) {
+            // The time-derived knock of now: the secret is read after the cheaper checks, before any lookup.
+            TimeDerivedSteps derived = p.derived().steps(options.home());
+            steps = derived.steps(derived.timeStep(options.unixMillis()));
+        }
         if (!steps.isEmpty()) {
-            // Steps on the command line replace the profile's knock, a signed one too.
+            // Steps (given, or derived for now) replace the profile's knock, a signed one too.
             p = new Profile(p.host(), p.hostName(), p.knockAddress(), steps, p.delay(), p.family(), p.port(), p.waitFor(),
-                    null);
+                    null, p.derived());
         }
         if (stepsRequired && !p.knocks()) {
             throw ClientException.usage("no profile for '" + host + "' in " + file.where()
@@ -60,7 +66,7 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
         }
         AddressFamily family = options.ipv4 ? AddressFamily.INET : options.ipv6 ? AddressFamily.INET6 : p.family();
         p = new Profile(p.host(), p.hostName(), p.knockAddress(), p.steps(), p.delay(), family,
-                port != null ? port : p.port(), p.waitFor(), p.signed());
+                port != null ? port : p.port(), p.waitFor(), p.signed(), p.derived());
         Consumer<String> verbose = options.verbose ? line -> err.println("knock: " + line) : null;
         return new KnockPlan(p, Target.resolve(p.hostName(), p.knockAddress(), family), verbose);
     }

@@ -3,14 +3,18 @@ package knock.client.profile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import knock.sequence.PortRange;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
 import knock.spa.SpaKeys;
+import knock.sequence.TimeDerivedSteps;
 
 /**
  * The keywords a profile block may hold, each with the parser for its value. Parsers throw
@@ -118,7 +122,40 @@ enum Keyword {
         Object parse(String value) {
             return value;
         }
+    },
+    /** A time-derived knock's shared secret: the server's {@code secret-file}, base32, mode 600. */
+    SECRET_FILE("SecretFile", "a file holding the secret in base32, mode 600 (~/ for the home directory)") {
+        @Override
+        Object parse(String value) {
+            return value;
+        }
+    },
+    /** The ports a time-derived knock is drawn from: the server's {@code port-range}. */
+    PORT_RANGE("PortRange", PortRange.SYNTAX) {
+        @Override
+        Object parse(String value) {
+            return PortRange.parse(value);
+        }
+    },
+    /** The protocol of each step of a time-derived knock: the server's {@code protocols}. */
+    PROTOCOLS("Protocols", TimeDerivedSteps.PROTOCOLS) {
+        @Override
+        Object parse(String value) {
+            return TimeDerivedSteps.parseProtocols(value);
+        }
+    },
+    /** How long one time step's knock is current: the server's {@code period}, 30s by default. */
+    PERIOD("Period", "whole seconds, 2s-1h, as the server's period (default 30s)") {
+        @Override
+        Object parse(String value) {
+            Duration period = ProfileFile.duration(display, value);
+            TimeDerivedSteps.checkPeriod(period);
+            return period;
+        }
     };
+
+    /** The keywords of a time-derived knock, which a {@code Sequence} excludes. */
+    static final Set<Keyword> TIME_DERIVED = EnumSet.of(SECRET_FILE, PORT_RANGE, PROTOCOLS, PERIOD);
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
     private static final Pattern SEQUENCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,15}");

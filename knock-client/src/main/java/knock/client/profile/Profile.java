@@ -18,9 +18,12 @@ import knock.sequence.Step;
  * @param port         the guarded port
  * @param waitFor      how long to wait for the port after knocking; zero for not at all
  * @param signed       the signed knock that replaces the steps ({@code ServerKey}), or {@code null}
+ * @param derived      a time-derived knock ({@code SecretFile} ...), or {@code null}; its steps go to
+ *                     {@link #steps} when the knock is planned
  */
 public record Profile(String host, String hostName, String knockAddress, List<Step> steps, Duration delay,
-                      AddressFamily family, int port, Duration waitFor, SignedKnock signed) {
+                      AddressFamily family, int port, Duration waitFor, SignedKnock signed,
+                      TimeDerivedProfile derived) {
 
     /** The pause between knocks when no profile sets one: none, as knockd's client. */
     public static final Duration DEFAULT_DELAY = Duration.ZERO;
@@ -35,12 +38,12 @@ public record Profile(String host, String hostName, String knockAddress, List<St
 
     /** Whether the profile says how to knock: steps or a signed knock. */
     public boolean knocks() {
-        return signed != null || !steps.isEmpty();
+        return signed != null || derived != null || !steps.isEmpty();
     }
 
     /** The profile of a host no block matches: only defaults. */
     public static Profile empty(String host) {
         return new Profile(host, host, null, List.of(), DEFAULT_DELAY, AddressFamily.ANY, DEFAULT_PORT, Duration.ZERO,
-                null);
+                null, null);
     }
 }

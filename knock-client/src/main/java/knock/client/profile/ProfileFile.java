@@ -10,7 +10,10 @@ import java.util.Map;
 import knock.config.ConfigException;
 import knock.config.Durations;
 import knock.config.TextFile;
+import knock.sequence.PortRange;
+import knock.sequence.Protocol;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 
 /**
  * A parsed profile file, in the style of {@code ssh_config(5)}:
@@ -40,9 +43,19 @@ public final class ProfileFile {
     private record Block(HostPattern pattern, Map<Keyword, Object> values) {
     }
 
+    /** A {@code SecretFile} value and the line that set it, so a bad secret blames that line. */
+    private record Located(String value, String where) {
+    }
+
     private ProfileFile(String where, List<Block> blocks) {
         this.where = where;
         this.blocks = blocks;
+    }
+
+    private static final String EITHER = "either a Sequence, or SecretFile, PortRange and Protocols (time-derived)";
+
+    private static boolean timeDerived(Block block) {
+        return block.values.keySet().stream().anyMatch(Keyword.TIME_DERIVED::contains);
     }
 
     /** What a duration in a profile or on the command line looks like, for messages. */
@@ -123,10 +136,19 @@ public final class ProfileFile {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(at, e.getMessage());
             }
+            if (keyword == Keyword.SECRET_FILE) {
+                parsed = new Located((String) parsed, at);
+            }
             if (current == null) {
                 // ssh_config: what comes before the first Host applies to every host
                 current = new Block(new HostPattern(List.of("*")), new EnumMap<>(Keyword.class));
                 blocks.add(current);
+            }
+            if (keyword == Keyword.SEQUENCE ? timeDerived(current) : Keyword.TIME_DERIVED.contains(keyword)
+                    && current.values.containsKey(Keyword.SEQUENCE)) {
+                throw new ConfigException(at, keyword.display + " and " + (keyword == Keyword.SEQUENCE ? "SecretFile, "
+                        + "PortRange, Protocols or Period" : "Sequence") + " in one Host block (expected: " + EITHER
+                        + ")");
             }
             current.values.putIfAbsent(keyword, parsed);
         }
@@ -152,13 +174,28 @@ public final class ProfileFile {
         return where;
     }
 
-    /** The profile of {@code host}: per keyword, the first value of a block whose patterns match. */
+    /**
+     * The profile of {@code host}: per keyword, the first value of a block whose patterns match. A fixed
+     * {@code Sequence} and a time-derived knock exclude each other: the first matching block that has either
+     * decides, and the other kind's keywords from later blocks are left out.
+     *
+     * @throws ConfigException when the host's time-derived knock lacks a part
+     */
     @SuppressWarnings("unchecked")
     public Profile lookup(String host) {
         Map<Keyword, Object> values = new EnumMap<>(Keyword.class);
+        Boolean derived = null;
         for (Block block : blocks) {
             if (block.pattern.matches(host)) {
-                block.values.forEach(values::putIfAbsent);
+                if (derived == null && (timeDerived(block) || block.values.containsKey(Keyword.SEQUENCE))) {
+                    derived = timeDerived(block);
+                }
+                boolean timeDerived = Boolean.TRUE.equals(derived);
+                block.values.forEach((k, v) -> {
+                    if (k == Keyword.SEQUENCE ? !timeDerived : !Keyword.TIME_DERIVED.contains(k) || timeDerived) {
+                        values.putIfAbsent(k, v);
+                    }
+                });
             }
         }
         Profile d = Profile.empty(host);
@@ -170,7 +207,7 @@ public final class ProfileFile {
                 (AddressFamily) values.getOrDefault(Keyword.ADDRESS_FAMILY, d.family()),
                 (Integer) values.getOrDefault(Keyword.PORT, d.port()),
                 (Duration) values.getOrDefault(Keyword.WAIT, d.waitFor()),
-                signed(host, values));
+                signed(host, values), Boolean.TRUE.equals(derived) ? timeDerived(host, values) : null);
     }
 
     /** The host's signed knock: set by ServerKey; SpaPort, SpaSequence and IdentityFile only refine it. */
@@ -188,5 +225,27 @@ public final class ProfileFile {
         return new SignedKnock(serverKey, (Integer) values.getOrDefault(Keyword.SPA_PORT, SignedKnock.DEFAULT_PORT),
                 (String) values.getOrDefault(Keyword.SPA_SEQUENCE, SignedKnock.DEFAULT_SEQUENCE),
                 (String) values.get(Keyword.IDENTITY_FILE));
+    }
+
+    private TimeDerivedProfile timeDerived(String host, Map<Keyword, Object> values) {
+        for (Keyword needed : List.of(Keyword.SECRET_FILE, Keyword.PORT_RANGE, Keyword.PROTOCOLS)) {
+            if (!values.containsKey(needed)) {
+                Keyword has = Keyword.TIME_DERIVED.stream().filter(values::containsKey).findFirst().orElseThrow();
+                throw new ConfigException(where, "Host " + host + " has " + has.display + " but no " + needed.display
+                        + " (expected: SecretFile, PortRange and Protocols together, as the server's secret-file, "
+                        + "port-range and protocols)");
+            }
+        }
+        Located secret = (Located) values.get(Keyword.SECRET_FILE);
+        PortRange range = (PortRange) values.get(Keyword.PORT_RANGE);
+        @SuppressWarnings("unchecked")
+        List<Protocol> protocols = (List<Protocol>) values.get(Keyword.PROTOCOLS);
+        try {
+            TimeDerivedSteps.checkRange(range, protocols.size());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where, "Host " + host + ": " + e.getMessage());
+        }
+        return new TimeDerivedProfile(secret.value(), secret.where(), where, range, protocols,
+                (Duration) values.getOrDefault(Keyword.PERIOD, TimeDerivedSteps.DEFAULT_PERIOD));
     }
 }

@@ -124,7 +124,8 @@ class ProfileFileTest {
                     Sequence 7000 70000
                 """));
         assertEquals("config:2: unknown keyword 'Sequense' (expected one of: Host, HostName, KnockAddress,"
-                + " Sequence, Delay, AddressFamily, Port, Wait, ServerKey, SpaPort, SpaSequence, IdentityFile)", error("Host fw\n  Sequense 7000\n"));
+                + " Sequence, Delay, AddressFamily, Port, Wait, ServerKey, SpaPort, SpaSequence, IdentityFile, SecretFile,"
+                + " PortRange, Protocols, Period)", error("Host fw\n  Sequense 7000\n"));
         assertEquals("config:1: Host without patterns (expected: Host PATTERN...)", error("Host\n"));
         assertEquals("config:1: Port without a value (expected: a port 1-65535)", error("Port\n"));
         assertEquals("config:1: Port 0 (expected: 1-65535)", error("Port 0\n"));

@@ -41,7 +41,9 @@ final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         for (SequenceConfig s : read.sequences()) {
-            String knock = s.signed() ? "signed knock to udp/" + s.spaPort() : s.sequence().steps().toString();
+            String knock = s.signed() ? "signed knock to udp/" + s.spaPort()
+                    : s.sequence().timeDerived() ? "time-derived " + s.sequence().derived()
+                    : s.sequence().steps().toString();
             out.println("sequence " + s.name() + ": " + knock + " -> port " + s.guardPort()
                     + " lists " + s.list4() + "/" + s.list6() + " window " + Durations.text(s.window()));
         }

@@ -2,6 +2,7 @@ package knock.server.config;
 
 import java.util.List;
 
+import knock.sequence.PortRange;
 import knock.sequence.Protocol;
 import knock.sequence.Step;
 
@@ -83,6 +84,23 @@ final class EverydayTraffic {
             if (use.near(step, adjacent)) {
                 return "step " + step + " is within scan-adjacent " + adjacent + " of everyday traffic, "
                         + use.what() + consequence();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a time-derived range of {@code protocol} ports is a poor one with this scan neighbourhood, one line;
+     * {@code null} when nothing everyday sends to the range or its neighbours. Its ports change every period, so
+     * any everyday port in the range is a step some of the time.
+     */
+    static String warning(Protocol protocol, PortRange range, int adjacent) {
+        for (Use use : USES) {
+            if (use.protocol() == protocol && use.from() <= range.last() + adjacent
+                    && use.to() >= range.first() - adjacent) {
+                return "port-range " + range + " for " + protocol.label() + " steps holds everyday traffic, "
+                        + use.what() + " (" + (use.from() == use.to() ? use.from() : use.from() + "-" + use.to())
+                        + "/" + protocol.label() + ")" + consequence();
             }
         }
         return null;

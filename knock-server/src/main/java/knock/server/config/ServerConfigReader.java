@@ -18,14 +18,16 @@ import knock.config.Durations;
 import knock.sequence.Protocol;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 import knock.server.config.SequenceConfig.ScanGuard;
 import knock.server.config.ServerConfig.Daemon;
 
 /**
  * Reads and checks a server config file. Checks what one key cannot see alone as well: a knock port whose
  * scan neighbourhood covers the guarded port, two steps in a row that are the same, lists of one family named
- * alike. Every failure is a {@link ConfigException} naming {@code file:line}; steps that everyday traffic
- * sends ({@link EverydayTraffic}) are {@link ServerConfig#warnings() warnings}, not failures.
+ * alike. A time-derived sequence's keys are {@link TimeDerivedReader}'s. Every failure is a {@link
+ * ConfigException} naming {@code file:line}; steps that everyday traffic sends ({@link EverydayTraffic}) are
+ * {@link ServerConfig#warnings() warnings}, not failures.
  */
 public final class ServerConfigReader {
 
@@ -118,6 +120,12 @@ public final class ServerConfigReader {
         }
         SequenceConfig signed = a.signed() ? a : b;
         SequenceConfig plain = a.signed() ? b : a;
+        TimeDerivedSteps derived = plain.sequence().derived();
+        if (derived != null && derived.protocols().contains(Protocol.UDP)
+                && derived.range().near(signed.spaPort(), plain.scanGuard().adjacent())) {
+            return "spa-port " + signed.spaPort() + " of sequence " + signed.name() + " is in or next to port-range "
+                    + derived.range() + " of sequence " + plain.name() + " (expected: a port of its own)";
+        }
         for (Step step : plain.sequence().steps()) {
             if (step.protocol() == Protocol.UDP
                     && Math.abs(step.value() - signed.spaPort()) <= plain.scanGuard().adjacent()) {
@@ -162,7 +170,8 @@ public final class ServerConfigReader {
         if (v.has(SPA_PORT)) {
             return signed(name, v);
         }
-        List<Step> steps = v.get(STEPS);
+        TimeDerivedSteps derived = TimeDerivedReader.read(v, warnings);
+        List<Step> steps = derived == null ? v.get(STEPS) : List.of();
         for (int i = 1; i < steps.size(); i++) {
             if (steps.get(i).equals(steps.get(i - 1))) {
                 throw new ConfigException(v.where(STEPS), "step " + (i + 1) + " " + steps.get(i)
@@ -189,7 +198,7 @@ public final class ServerConfigReader {
             throw new ConfigException(v.where(LIST6), "list6 '" + list6 + "' is also list4 (expected: "
                     + "two names; IPv4 and IPv6 lists share one directory, /proc/net/xt_recent)");
         }
-        Sequence sequence = new Sequence(name, steps, v.get(STEP_TIMEOUT));
+        Sequence sequence = new Sequence(name, steps, v.get(STEP_TIMEOUT), derived);
         ScanGuard scan = new ScanGuard(adjacent, v.get(SCAN_OTHER_ADDRESS), v.get(HOLD_OFF));
         return new SequenceConfig(sequence, knockAddresses, guardPort, v.get(GUARD_ADDRESS), list4, list6,
                 v.get(WINDOW), v.get(MAX_CONNECTIONS), scan, v.get(ALLOW), 0);
@@ -200,7 +209,8 @@ public final class ServerConfigReader {
      * concerned. Keys of the scan guard and of steps do not apply; setting one is an error, not a silent no-op.
      */
     private static SequenceConfig signed(String name, Values v) {
-        for (Setting<?> unused : List.of(STEPS, STEP_TIMEOUT, SCAN_ADJACENT, SCAN_OTHER_ADDRESS, HOLD_OFF)) {
+        for (Setting<?> unused : List.of(STEPS, STEP_TIMEOUT, SCAN_ADJACENT, SCAN_OTHER_ADDRESS, HOLD_OFF, SECRET_FILE,
+                PORT_RANGE, PROTOCOLS, PERIOD)) {
             if (v.has(unused)) {
                 throw new ConfigException(v.where(unused), unused.key() + " in a sequence with spa-port (expected: "
                         + "no " + unused.key() + "; a signed knock is one datagram, which no scan or replay can use)");

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import knock.sequence.PortRange;
+import knock.sequence.Protocol;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 
 /**
  * Every key of the server's config, declared once with type, name and default. {@code [server]} keys tune the
@@ -85,7 +88,7 @@ public final class ServerSettings {
      */
     public static final int MAX_ICMP_PAYLOAD = 1232;
 
-    /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/173}. Required, unless spa-port is set. */
+    /** The knock: ordered steps, e.g. {@code 7000/tcp 8000/udp icmp/173}. Required, unless spa-port or the time-derived keys are set. */
     public static final Setting<List<Step>> STEPS = Setting.steps("steps", Sequence.MAX_STEPS, MAX_ICMP_PAYLOAD);
     /** The box's addresses that take knocks; a knock port hit on any other address of the box is a scan. */
     public static final Setting<List<InetAddress>> KNOCK_ADDRESS = Setting.addresses("knock-address", null);
@@ -121,6 +124,23 @@ public final class ServerSettings {
      */
     public static final Setting<Integer> SPA_PORT = Setting.integer("spa-port", 0, 1, 65535);
 
+    // [sequence NAME], time-derived: these instead of steps (docs/time-derived.md)
+
+    /** The file holding the shared secret, base32, mode 600; a relative path is the config file's directory's. */
+    public static final Setting<String> SECRET_FILE = Setting.word("secret-file", null, Pattern.compile(".{1,4096}"),
+            "a file holding the secret in base32, mode 600");
+    /** The ports a time-derived knock is drawn from. */
+    public static final Setting<PortRange> PORT_RANGE = Setting.portRange("port-range");
+    /** The protocol of each step of a time-derived knock, and so how many steps it has. */
+    public static final Setting<List<Protocol>> PROTOCOLS = Setting.protocols("protocols");
+    /** How long one time step's knock is the current one (the previous one is taken too). */
+    public static final Setting<Duration> PERIOD =
+            Setting.duration("period", TimeDerivedSteps.DEFAULT_PERIOD, TimeDerivedSteps.MIN_PERIOD,
+                    TimeDerivedSteps.MAX_PERIOD);
+    /** The keys of a time-derived sequence; any of them makes the sequence one. */
+    public static final List<Setting<?>> TIME_DERIVED = List.of(SECRET_FILE, PORT_RANGE, PROTOCOLS, PERIOD);
+
     public static final List<Setting<?>> SEQUENCE = List.of(STEPS, SPA_PORT, KNOCK_ADDRESS, STEP_TIMEOUT, GUARD_PORT,
-            GUARD_ADDRESS, LIST4, LIST6, WINDOW, MAX_CONNECTIONS, SCAN_ADJACENT, SCAN_OTHER_ADDRESS, HOLD_OFF, ALLOW);
+            GUARD_ADDRESS, LIST4, LIST6, WINDOW, MAX_CONNECTIONS, SCAN_ADJACENT, SCAN_OTHER_ADDRESS, HOLD_OFF, ALLOW,
+            SECRET_FILE, PORT_RANGE, PROTOCOLS, PERIOD);
 }

@@ -9,8 +9,10 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import knock.config.Durations;
+import knock.sequence.PortRange;
 import knock.sequence.Protocol;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 
 /**
  * One config key, declared once with its type, name, default and the text that tells a user what it takes.
@@ -83,13 +85,18 @@ public final class Setting<T> {
      * ({@code hold-off 50d (expected: 0s-49d)}); one that is no duration at all names the syntax.
      */
     public static Setting<Duration> duration(String key, Duration defaultValue, Duration min) {
+        return duration(key, defaultValue, min, MAX_DURATION);
+    }
+
+    /** A duration from {@code min} to {@code max} (at most {@link #MAX_DURATION}). */
+    public static Setting<Duration> duration(String key, Duration defaultValue, Duration min, Duration max) {
         String expected = "a duration such as 500ms, 10s, 5m, 1h"
                 + (min.isZero() ? "" : ", at least " + Durations.text(min));
-        String range = Durations.text(min) + "-" + Durations.text(MAX_DURATION);
+        String range = Durations.text(min) + "-" + Durations.text(max);
         return new Setting<>(key, defaultValue, expected, raw -> {
             Duration d;
             try {
-                d = Durations.parse(raw, MAX_DURATION);
+                d = Durations.parse(raw, max);
             } catch (Durations.Invalid e) {
                 throw new IllegalArgumentException(key + " " + raw + " (expected: " + (e.outOfRange() ? range
                         : expected) + ")");
@@ -197,6 +204,16 @@ public final class Setting<T> {
             }
             return List.copyOf(names);
         }, List.of());
+    }
+
+    /** A port range {@code FIRST-LAST}, required where it is read (a time-derived sequence). */
+    public static Setting<PortRange> portRange(String key) {
+        return new Setting<>(key, null, PortRange.SYNTAX, PortRange::parse);
+    }
+
+    /** The protocols of a time-derived knock's steps, {@code udp tcp udp}; required where it is read. */
+    public static Setting<List<Protocol>> protocols(String key) {
+        return new Setting<>(key, null, TimeDerivedSteps.PROTOCOLS, TimeDerivedSteps::parseProtocols);
     }
 
     static InetAddress address(String key, String word, String expected) {

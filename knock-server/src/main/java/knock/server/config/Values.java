@@ -51,6 +51,17 @@ final class Values {
         return section.entries().containsKey(setting.key());
     }
 
+    /** The line that sets the key, or the section's line where it is absent. */
+    int line(Setting<?> setting) {
+        IniFile.Entry entry = section.entries().get(setting.key());
+        return entry == null ? section.line() : entry.line();
+    }
+
+    /** The config file, as messages name it (its path when read from a file). */
+    String file() {
+        return file.where();
+    }
+
     /** Where to blame a problem with this setting's value: its line, or the section's where it is absent. */
     String where(Setting<?> setting) {
         IniFile.Entry entry = section.entries().get(setting.key());

@@ -9,6 +9,8 @@ final class Counters {
     long admits;
     /** Completions refused because their list held as many entries as the kernel keeps. */
     long refusals;
+    /** Completions of a time-derived knock that was burned (completed before): nothing opened. */
+    long replays;
     /** Connections of listed sources to a guarded port (admissions used). */
     long connections;
     /** Listed sources the kernel list no longer held when status looked. */

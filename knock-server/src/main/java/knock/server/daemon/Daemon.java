@@ -77,6 +77,8 @@ public final class Daemon implements AutoCloseable {
     /** Bounds the refusal lines of signed knocks: a flood is counted in full, logged in part. */
     private final LogRation refusalLog = new LogRation(REFUSAL_LINES_PER_SECOND);
     private int adopted;
+    /** Whether the tracker follows the wall clock (a sequence is time-derived). */
+    private boolean timeDerived;
     private volatile boolean closed;
 
     private Daemon(Path configFile, Path listDirectory, ServerConfig config) {
@@ -120,6 +122,8 @@ public final class Daemon implements AutoCloseable {
     private void startOnLoop() {
         long now = System.nanoTime();
         tracker = new SequenceTracker(config, lists, RecentLimits.read().ipListTot());
+        tracker.wallClock(System.currentTimeMillis(), now);
+        timeDerived = tracker.timeDerived();
         adopted = adopt(now);
         spa = config.spa() == null ? null : new SpaReceiver(config, System.currentTimeMillis(), now);
         capture = KnockCapture.open(config, loop, this::handle);
@@ -164,6 +168,10 @@ public final class Daemon implements AutoCloseable {
         if (spa != null && spa.takes(knock)) {
             signed(knock);
             return;
+        }
+        if (timeDerived) {
+            // Per packet, so a wall clock set or stepped (NTP at boot) is followed at once; a vDSO read, no garbage.
+            tracker.wallClock(System.currentTimeMillis(), System.nanoTime());
         }
         Outcome outcome = deadlines.judge(knock);
         if (LOG.isLoggable(Level.DEBUG)) {
@@ -240,6 +248,7 @@ public final class Daemon implements AutoCloseable {
         // Builds the new plans before it changes anything: a config it cannot take leaves the tracker as it was.
         tracker.reconfigure(next, System.nanoTime());
         tracker.listCapacity(listCapacity);
+        timeDerived = tracker.timeDerived();
         JournalLoggerFinder.threshold(JournalLoggerFinder.level(next.daemon().logLevel()));
         warn(next);
         config = next;
@@ -409,8 +418,10 @@ public final class Daemon implements AutoCloseable {
 
     static String describe(ServerConfig config) {
         return config.sequences().stream()
-                .map(s -> s.name() + "[" + (s.signed() ? "spa/" + s.spaPort() : s.sequence().steps().stream()
-                        .map(Object::toString).collect(Collectors.joining(" "))) + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
+                .map(s -> s.name() + "[" + (s.signed() ? "spa/" + s.spaPort()
+                        : s.sequence().timeDerived() ? "time-derived " + s.sequence().derived()
+                        : s.sequence().steps().stream().map(Object::toString).collect(Collectors.joining(" ")))
+                        + " -> " + s.guardPort() + " " + s.list4() + "/" + s.list6()
                         + " window=" + Durations.text(s.window()) + "]")
                 .collect(Collectors.joining(","));
     }

@@ -33,6 +33,8 @@ final class KernelLists implements TrackEvents {
     private final Map<String, RecentList> lists = new HashMap<>();
     /** Lists found full since they last had room: warned once, then each refusal at debug. */
     private final Set<String> full = new HashSet<>();
+    /** Per time-derived sequence, the time step whose replay was last warned about (a holder: no boxing). */
+    private final Map<String, long[]> replayWarned = new HashMap<>();
 
     KernelLists(Path directory, Path configFile, Counters counters) {
         this.directory = directory;
@@ -98,6 +100,20 @@ final class KernelLists implements TrackEvents {
             LOG.log(level, "refuse src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
                     + " list=" + list + " reason=list-full entries=" + capacity
                     + " (xt_recent ip_list_tot; admitted sources keep their window)");
+        }
+    }
+
+    @Override
+    public void replayed(SequenceConfig sequence, int family, long hi, long lo, long timeStep) {
+        counters.replays++;
+        // A warning for the first replay of each knock (someone sniffed it, or a user knocked twice), then debug:
+        // spoofed sources may replay it many times.
+        long[] warned = replayWarned.computeIfAbsent(sequence.name(), name -> new long[] {Long.MIN_VALUE});
+        Level level = warned[0] != timeStep ? Level.WARNING : Level.DEBUG;
+        warned[0] = timeStep;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "replay src=" + Address.format(family, hi, lo) + " sequence=" + sequence.name()
+                    + " time-step=" + timeStep + " action=none (a time-derived knock opens once)");
         }
     }
 

@@ -56,6 +56,7 @@ final class StatusReport {
         out.append("counters: knocks=").append(counters.knocks)
                 .append(" admits=").append(counters.admits)
                 .append(" refusals=").append(counters.refusals)
+                .append(" replays=").append(counters.replays)
                 .append(" connections=").append(counters.connections)
                 .append(" lost=").append(counters.lost)
                 .append(" resets=").append(counters.resets)

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import knock.sequence.PortRange;
 import knock.sequence.Protocol;
 import knock.sequence.Step;
+import knock.sequence.TimeDerivedSteps;
 import knock.server.config.SequenceConfig;
 import knock.server.config.ServerConfig;
 
@@ -14,7 +16,8 @@ import knock.server.config.ServerConfig;
  * nflog group ({@code [server] nflog-group}). NFLOG does not end the rule walk, so the packet goes on to the
  * guard chains and the DROP policy as if these rules were not there. Copied are TCP SYNs (no ACK, RST or FIN,
  * as kernel mode matches them) and UDP datagrams to every knock port and its {@code scan-adjacent} neighbours
- * (ranges merged across sequences, one rule each), and ICMP or ICMPv6 echo requests when any step is ICMP; per
+ * (for a time-derived sequence, its whole port range and the range's neighbours; ranges merged across sequences,
+ * one rule each), and ICMP or ICMPv6 echo requests when any step is ICMP; per
  * family only the sequences that knock there. No destination match: a knock port hit on another address of the
  * box is the scan guard's business.
  *
@@ -56,6 +59,12 @@ final class KnockLog {
         List<int[]> all = new ArrayList<>();
         for (SequenceConfig s : sequences) {
             int adjacent = s.scanGuard().adjacent();
+            TimeDerivedSteps derived = s.sequence().derived();
+            if (derived != null && derived.protocols().contains(protocol)) {
+                // Its ports change every period: the whole range, as any step's neighbours.
+                PortRange range = derived.range();
+                all.add(new int[] {Math.max(1, range.first() - adjacent), Math.min(65535, range.last() + adjacent)});
+            }
             for (Step step : s.sequence().steps()) {
                 if (step.protocol() == protocol) {
                     all.add(new int[] {Math.max(1, step.value() - adjacent), Math.min(65535, step.value() + adjacent)});

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import knock.config.ConfigException;
+import knock.config.Durations;
 import knock.server.config.SequenceConfig;
 import knock.server.config.ServerConfig;
 
@@ -37,6 +38,7 @@ public final class Ruleset {
                 throw new ConfigException(config.source().toString(), "sequence " + s.name() + " has spa-port: "
                         + "kernel mode cannot check signatures (expected: --mode daemon, or steps)");
             });
+            refuseTimeDerived(config);
         }
         Dialect dialect = Dialect.of(family);
         Ruleset ruleset = new Ruleset(dialect);
@@ -69,6 +71,21 @@ public final class Ruleset {
             text.append(rule).append('\n');
         }
         return text.append("COMMIT\n").toString();
+    }
+
+    /**
+     * Kernel mode's knock chains match fixed ports, loaded once; a time-derived sequence's ports change every
+     * period, and only the daemon follows them.
+     */
+    private static void refuseTimeDerived(ServerConfig config) {
+        for (SequenceConfig sequence : config.sequences()) {
+            if (sequence.sequence().timeDerived()) {
+                throw new ConfigException(config.source().toString(), "sequence " + sequence.name()
+                        + " has time-derived ports, which change every "
+                        + Durations.text(sequence.sequence().derived().period()) + ": kernel mode's rules are fixed "
+                        + "when loaded (expected: --mode daemon, or steps for kernel mode)");
+            }
+        }
     }
 
     Dialect dialect() {

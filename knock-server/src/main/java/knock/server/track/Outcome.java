@@ -23,6 +23,11 @@ public enum Outcome {
      * that the kernel never silently evicts a source admitted before.
      */
     REFUSED,
+    /**
+     * The source completed a time-derived knock that was completed before (or was live when the daemon started):
+     * burned, it opens nothing. A sniffed knock replayed, or a user's second knock within one time step.
+     */
+    REPLAYED,
     /** A wrong or late step: the source starts over and, if it was listed, came off the list. */
     BROKEN,
     /** The scan guard fired: progress reset and, if it was listed, the source came off the list. */

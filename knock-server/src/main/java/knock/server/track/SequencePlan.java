@@ -2,6 +2,7 @@ package knock.server.track;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Objects;
 
 import knock.net.Address;
 import knock.sequence.Step;
@@ -35,6 +36,11 @@ final class SequencePlan {
     final boolean otherAddress;
     /** A signed sequence: its knocks are judged by the SPA receiver; the tracker only keeps its admissions. */
     final boolean signed;
+    /**
+     * The live time steps of a time-derived sequence, {@code null} for fixed steps; handed on to the next plan by
+     * a reload that keeps its derivation.
+     */
+    LiveSteps live;
     private final int[] protocols;
     private final int[] values;
     private final long[] knock4;
@@ -48,10 +54,13 @@ final class SequencePlan {
             throw new IllegalArgumentException("sequence " + config.name() + ": " + steps.size()
                     + " steps (expected: at most " + MAX_STEPS + ")");
         }
-        length = steps.size();
-        protocols = new int[length];
-        values = new int[length];
-        for (int i = 0; i < length; i++) {
+        if (config.sequence().timeDerived()) {
+            live = new LiveSteps(config.sequence().derived());
+        }
+        length = config.sequence().length();
+        protocols = new int[steps.size()];
+        values = new int[steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
             protocols[i] = steps.get(i).protocol().ordinal();
             values[i] = steps.get(i).value();
         }
@@ -87,7 +96,11 @@ final class SequencePlan {
         return protocols[index] == protocol && values[index] == value;
     }
 
+    /** A step of the sequence: fixed, or of a live time step. */
     boolean anyStep(int protocol, int value) {
+        if (live != null) {
+            return live.any(protocol, value);
+        }
         for (int i = 0; i < length; i++) {
             if (protocols[i] == protocol && values[i] == value) {
                 return true;
@@ -98,6 +111,9 @@ final class SequencePlan {
 
     /** Within {@link #adjacent} of a step of the same protocol; callers rule out an exact step first. */
     boolean nearStep(int protocol, int value) {
+        if (live != null) {
+            return live.near(protocol, value, adjacent);
+        }
         for (int i = 0; i < length; i++) {
             if (protocols[i] == protocol && Math.abs(values[i] - value) <= adjacent) {
                 return true;
@@ -123,8 +139,9 @@ final class SequencePlan {
         return false;
     }
 
-    /** Same knock, so progress carries over a config reload. */
+    /** Same knock, so progress carries over a config reload (and a time-derived one's live steps and burns). */
     boolean sameSteps(SequencePlan other) {
-        return config.sequence().steps().equals(other.config.sequence().steps());
+        return config.sequence().steps().equals(other.config.sequence().steps())
+                && Objects.equals(config.sequence().derived(), other.config.sequence().derived());
     }
 }

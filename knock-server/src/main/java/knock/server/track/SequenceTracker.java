@@ -1,5 +1,6 @@
 package knock.server.track;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ import knock.server.config.ServerConfig;
  * restarts; any other step on a knock address, or the expected one too late, breaks the source if it had
  * progress or is listed.
  *
+ * <p>A time-derived sequence's steps are those of its live time steps ({@link TimeDerivedJudge}): the tracker
+ * follows the wall clock for them, which the caller gives with {@link #wallClock} at start and before each
+ * packet; until then such a sequence takes no knock.
+ *
  * <p>Drive it from one thread: {@link #judge} per packet addressed to the box (allocation-free once the table
  * has grown), {@link #expire} when {@link #nextDeadline()} is due, {@link #adopt} at start for each entry found
  * on the lists, {@link #reconfigure} on reload. Time is always the caller's {@link System#nanoTime()}.
@@ -40,6 +45,11 @@ public final class SequenceTracker {
     private int listCapacity;
     /** Evictions of tables replaced by {@link #reconfigure}. */
     private long evictedBefore;
+    private final TimeDerivedJudge timeDerived = new TimeDerivedJudge(this);
+    /** The wall clock (Unix milliseconds) at {@link #wallNanos}: time-derived sequences follow it. */
+    private long wallMillis;
+    private long wallNanos;
+    private boolean wallKnown;
 
     /** A tracker whose lists never fill (tests, benchmarks). */
     public SequenceTracker(ServerConfig config, TrackEvents events) {
@@ -90,6 +100,9 @@ public final class SequenceTracker {
             if (!plan.knocksIn(family)) {
                 continue;
             }
+            if (plan.live != null && wallKnown) {
+                plan.live.roll(wallMillis + Math.floorDiv(now - wallNanos, 1_000_000L), now);
+            }
             if (knock.protocol() == Protocol.TCP && value == plan.guardPort) {
                 // Only a listed source's connection is logged to us by the guard chain; anyone else's is noise.
                 if (admissions.use(family, srcHi, srcLo, s)) {
@@ -110,7 +123,9 @@ public final class SequenceTracker {
                 looked = true;
             }
             Outcome o;
-            if (hit == ScanGuard.Hit.KNOCK) {
+            if (hit == ScanGuard.Hit.KNOCK && plan.live != null) {
+                o = timeDerived.knock(s, plan, id, family, srcHi, srcLo, proto, value, knock.srcPort(), now);
+            } else if (hit == ScanGuard.Hit.KNOCK) {
                 o = knock(s, plan, id, family, srcHi, srcLo, proto, value, knock.srcPort(), now);
             } else {
                 o = scan(s, plan, id, family, srcHi, srcLo,
@@ -198,7 +213,7 @@ public final class SequenceTracker {
         return Outcome.ADMITTED;
     }
 
-    private Outcome scan(int s, SequencePlan plan, int id, int family, long hi, long lo, Scan kind, long now) {
+    Outcome scan(int s, SequencePlan plan, int id, int family, long hi, long lo, Scan kind, long now) {
         reset(id, s);
         boolean removed = admissions.unlist(family, hi, lo, s, now);
         events.scanned(plan.config, family, hi, lo, kind, removed);
@@ -206,7 +221,7 @@ public final class SequenceTracker {
     }
 
     /** Clears the source's progress in one sequence, dropping the entry when none is left. */
-    private void reset(int id, int s) {
+    void reset(int id, int s) {
         if (id >= 0) {
             table.reset(id, s);
             if (table.idle(id)) {
@@ -217,6 +232,52 @@ public final class SequenceTracker {
 
     private void unlisted(int family, long hi, long lo, int sequence, boolean early) {
         events.expired(plans[sequence].config, family, hi, lo, early);
+    }
+
+    // For TimeDerivedJudge: the tables change at reconfigure, so it asks each time.
+
+    SourceTable table() {
+        return table;
+    }
+
+    Admissions admissionTable() {
+        return admissions;
+    }
+
+    TrackEvents events() {
+        return events;
+    }
+
+    Admissions.Unlisted unlisted() {
+        return unlisted;
+    }
+
+    int listCapacity() {
+        return listCapacity;
+    }
+
+    /**
+     * The wall clock: {@code unixMillis} (Unix time) was read at {@code atNanos} ({@link System#nanoTime()}).
+     * Time-derived sequences take their time steps from it; call it at start and before each packet (cheap, no
+     * allocation), so that a clock set or stepped (NTP at boot) is followed at once. The first call counts the
+     * time steps live then as burned: a knock used before a restart opens nothing after it.
+     */
+    public void wallClock(long unixMillis, long atNanos) {
+        if (!wallKnown) {
+            for (SequencePlan plan : plans) {
+                if (plan.live != null) {
+                    plan.live.refuseLiveAt(unixMillis);
+                }
+            }
+        }
+        wallMillis = unixMillis;
+        wallNanos = atNanos;
+        wallKnown = true;
+    }
+
+    /** Whether a sequence is time-derived, so the caller must give the {@link #wallClock}. */
+    public boolean timeDerived() {
+        return Arrays.stream(plans).anyMatch(plan -> plan.live != null);
     }
 
     /**
@@ -283,6 +344,9 @@ public final class SequenceTracker {
             Integer j = byName.get(old[i].config.name());
             progressMap[i] = j != null && old[i].sameSteps(next[j]) ? j : -1;
             admissionMap[i] = j != null ? j : -1;
+            if (progressMap[i] >= 0 && old[i].live != null) {
+                next[j].live = old[i].live; // the same knocks: burned ones stay burned
+            }
         }
         int max = config.daemon().maxSources();
 

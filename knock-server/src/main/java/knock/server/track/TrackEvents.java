@@ -31,6 +31,13 @@ public interface TrackEvents {
      */
     void refused(SequenceConfig sequence, int family, long hi, long lo, int capacity);
 
+    /**
+     * The source completed the knock of time step {@code timeStep} of a time-derived sequence, which was burned:
+     * nothing changes on the list (a source admitted by it keeps its admission).
+     */
+    default void replayed(SequenceConfig sequence, int family, long hi, long lo, long timeStep) {
+    }
+
     /** A listed source connected to the guarded port: its admission was used. */
     default void connected(SequenceConfig sequence, int family, long hi, long lo) {
     }

@@ -32,6 +32,11 @@ final class RecordingEvents implements TrackEvents {
     }
 
     @Override
+    public void replayed(SequenceConfig sequence, int family, long hi, long lo, long timeStep) {
+        lines.add("replayed " + sequence.list(family) + " " + Address.format(family, hi, lo) + " step=" + timeStep);
+    }
+
+    @Override
     public void connected(SequenceConfig sequence, int family, long hi, long lo) {
         lines.add("connected " + sequence.list(family) + " " + Address.format(family, hi, lo));
     }
