@@ -20,11 +20,14 @@ import picocli.CommandLine.Spec;
             "Sends HOST's knock sequence: from its profile, or the STEPs given.",
             "A STEP is PORT[/tcp|/udp] (a bare port is TCP; knockd's PORT:udp works too), or icmp[/SIZE]"
                     + " (an echo request with SIZE payload bytes, 56 by default).",
+            "With ServerKey in HOST's profile, the knock is one UDP datagram signed with your ssh key"
+                    + " (ssh-agent, or IdentityFile, default ~/.ssh/id_ed25519) and sealed to the server's key.",
         },
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:ok: knocked (with --wait: the port opened; as proxy: the session ended)",
             "1:failure: network unreachable, port still closed after --wait, connection or relay failed",
-            "2:bad input: unknown host, malformed step, unresolvable name, bad profile file, bad usage",
+            "2:bad input: unknown host, malformed step, unresolvable name, bad profile file, bad or"
+                    + " unusable key, bad usage",
             "3:missing privilege: an ICMP step needs CAP_NET_RAW or net.ipv4.ping_group_range",
         },
         footerHeading = "%nExamples:%n", footer = {
