@@ -146,6 +146,21 @@ class SignedKnockTest extends DaemonTestBase {
         assertFalse(listed("ssh4", CLIENT4), "a knock for db opened ssh\n" + context());
     }
 
+    /** A key whose admit= names an address may ask for it: the client knocks, the scanner's address gets in. */
+    @Test
+    void aKeysAdmitOptionLetsItOpenTheDoorForAnotherAddress() throws Exception {
+        keys.authorize(alice.authorizedLine("admit=\"198.18.0.3/32\"", "alice"));
+        start();
+        client.knockUdp(KNOCK4, SPA_PORT, keys.knock(alice, "ssh", InetAddress.getByName(SCANNER4),
+                System.currentTimeMillis()));
+        current.awaitSpaVerdict(CLIENT4, "admit");
+        assertOpens(scanner, 4, "after a knock that asked to admit it");
+        assertHidden(client, 4, "which asked to admit another address, not itself");
+        client.knockUdp(KNOCK4, SPA_PORT, keys.knock(alice, "ssh", InetAddress.getByName("198.18.0.4"),
+                System.currentTimeMillis()));
+        current.awaitSpaVerdict(CLIENT4, "admit-address");
+    }
+
     @Test
     void aKnockFromBeforeARestartOpensNothingAfterIt() throws Exception {
         start();
