@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.Map;
 
@@ -59,7 +60,7 @@ public final class AotTraining {
 
     private static void run(Map<String, String> env, String... args) {
         StringWriter err = new StringWriter();
-        int exit = KnockMain.commandLine(env).setErr(new PrintWriter(err)).execute(args);
+        int exit = KnockMain.run(args, env, InstantSource.system(), new PrintWriter(err));
         if (exit != 0) {
             System.err.println("knock " + String.join(" ", args) + ": exit " + exit + ": " + err);
             System.exit(1);

@@ -1,5 +1,6 @@
 package knock.client.cli;
 
+import java.io.PrintWriter;
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.IFactory;
 
 /**
  * The entry point of {@code knock}. It runs before every ssh, so start-up is kept lean: no event loop, no
- * logging framework, and FFM only for the ICMP and fd-passing paths that need it.
+ * logging framework, FFM only for the ICMP and fd-passing paths that need it, and picocli only for what
+ * {@link QuickStart} leaves to it (help, version, {@code knock code}, unusual or wrong command lines).
  */
 public final class KnockMain {
 
@@ -17,7 +19,18 @@ public final class KnockMain {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv()).execute(args));
+        System.exit(run(args, System.getenv(), InstantSource.system(),
+                new PrintWriter(System.err, true, System.err.charset())));
+    }
+
+    /**
+     * Runs one command line, the plain ones without picocli ({@link QuickStart}), the rest through it.
+     *
+     * @param err where diagnostics go (help and version go to picocli's standard output)
+     */
+    static int run(String[] args, Map<String, String> env, InstantSource clock, PrintWriter err) {
+        int exit = QuickStart.run(args, new CommonOptions(env, clock), err);
+        return exit >= 0 ? exit : commandLine(env, clock).setErr(err).execute(args);
     }
 
     /** The command tree, reading the environment from {@code env} (XDG_CONFIG_HOME, HOME), for tests too. */
