@@ -19,8 +19,14 @@ public final class KnockMain {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), InstantSource.system(),
-                new PrintWriter(System.err, true, System.err.charset())));
+        int exit = run(args, System.getenv(), InstantSource.system(),
+                new PrintWriter(System.err, true, System.err.charset()));
+        // Success returns from main: System.exit logs through System.Logger (Runtime.exit's event, JDK 21+),
+        // which looks up a LoggerFinder on the class path (reading every jar in lib/) before every ssh. The only
+        // threads left are daemons (the relay's), as under System.exit.
+        if (exit != 0) {
+            System.exit(exit);
+        }
     }
 
     /**
