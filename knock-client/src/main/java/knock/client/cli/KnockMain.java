@@ -4,9 +4,7 @@ import java.io.PrintWriter;
 import java.time.InstantSource;
 import java.util.Map;
 
-import knock.cli.ErrorHandler;
 import picocli.CommandLine;
-import picocli.CommandLine.IFactory;
 
 /**
  * The entry point of {@code knock}. It runs before every ssh, so start-up is kept lean: no event loop, no
@@ -36,25 +34,16 @@ public final class KnockMain {
      */
     static int run(String[] args, Map<String, String> env, InstantSource clock, PrintWriter err) {
         int exit = QuickStart.run(args, new CommonOptions(env, clock), err);
-        return exit >= 0 ? exit : commandLine(env, clock).setErr(err).execute(args);
+        return exit >= 0 ? exit : CommandTree.of(env, clock).setErr(err).execute(args);
     }
 
     /** The command tree, reading the environment from {@code env} (XDG_CONFIG_HOME, HOME), for tests too. */
     static CommandLine commandLine(Map<String, String> env) {
-        return commandLine(env, InstantSource.system());
+        return CommandTree.of(env, InstantSource.system());
     }
 
     /** As {@link #commandLine(Map)}, with the wall clock time-derived knocks follow (tests step it). */
     static CommandLine commandLine(Map<String, String> env, InstantSource clock) {
-        return ErrorHandler.install(new CommandLine(KnockCommand.class, new Factory(env, clock)));
-    }
-
-    /** picocli's own factory, except that the shared options get the environment and the clock. */
-    private record Factory(Map<String, String> env, InstantSource clock) implements IFactory {
-        @Override
-        public <K> K create(Class<K> type) throws Exception {
-            return type == CommonOptions.class ? type.cast(new CommonOptions(env, clock))
-                    : CommandLine.defaultFactory().create(type);
-        }
+        return CommandTree.of(env, clock);
     }
 }
