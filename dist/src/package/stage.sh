@@ -66,11 +66,12 @@ for mode in daemon kernel; do
   done
 done
 
-# Packets go to loopback only; nothing listens there, the knocks are still sent and timed.
-# The workload (knock.client.cli.AotTraining): a plain three-step knock and a signed knock, in one run.
-echo "stage: training the AOT cache: a plain and a signed knock to 127.0.0.1"
+# Packets go to loopback only; nothing listens on the knock ports, the knocks are still sent and timed.
+# The workload (knock.client.cli.AotTraining): a plain three-step knock, a signed knock and knock proxy, in one
+# run; stdin is /dev/null, so the proxy's relay ends when its listener closes.
+echo "stage: training the AOT cache: a plain knock, a signed knock and knock proxy, to 127.0.0.1"
 KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/knock.aot" \
-  "$stage/libexec/launch" knock.client.cli.AotTraining > "$target/aot-training.log" 2>&1 || {
+  "$stage/libexec/launch" knock.client.cli.AotTraining < /dev/null > "$target/aot-training.log" 2>&1 || {
     cat "$target/aot-training.log" >&2
     echo "stage: AOT training failed" >&2
     exit 1

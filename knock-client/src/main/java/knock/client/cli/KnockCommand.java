@@ -1,6 +1,7 @@
 package knock.client.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
             "  knock code fw      (a time-derived knock, printed for another client)",
             "See knock proxy --help, knock code --help, and the profile format in the README."
         })
-final class KnockCommand implements Callable<Integer> {
+final class KnockCommand implements Callable<Integer>, QuickStart.Run {
 
     @Spec
     CommandSpec spec;
@@ -67,12 +68,17 @@ final class KnockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        return run(spec.commandLine().getErr());
+    }
+
+    @Override
+    public int run(PrintWriter err) throws IOException {
         if (host == null) {
             throw ClientException.usage("no HOST given (see 'knock --help')");
         }
         Duration pause = KnockPlan.duration("--delay", delay);
         Duration wait = KnockPlan.duration("--wait", waitFor);
-        KnockPlan plan = KnockPlan.of(common, spec.commandLine().getErr(), host, steps, KnockPlan.port(port), true);
+        KnockPlan plan = KnockPlan.of(common, err, host, steps, KnockPlan.port(port), true);
         plan.knock(pause);
         Duration until = wait != null ? wait : plan.profile().waitFor();
         if (until.isPositive()) {

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
             "      ProxyCommand knock proxy --fdpass %%h %%p",
             "      ProxyUseFdpass yes",
         })
-final class ProxyCommand implements Callable<Integer> {
+final class ProxyCommand implements Callable<Integer>, QuickStart.Run {
 
     @Spec
     CommandSpec spec;
@@ -71,8 +72,13 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return run(spec.commandLine().getErr());
+    }
+
+    @Override
+    public int run(PrintWriter err) {
         Duration limit = KnockPlan.duration("--timeout", timeout);
-        KnockPlan plan = KnockPlan.of(common, spec.commandLine().getErr(), host, steps, KnockPlan.port(port), false);
+        KnockPlan plan = KnockPlan.of(common, err, host, steps, KnockPlan.port(port), false);
         plan.knock(null);
         Duration wait = plan.profile().waitFor();
         Duration until = limit != null ? limit : wait.isPositive() ? wait : Profile.DEFAULT_WAIT;
