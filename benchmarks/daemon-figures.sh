@@ -110,7 +110,7 @@ echo "after the knocks: RSS $(( $(rss_kib) / 1024 )) MiB"
 mac=$(cat "/sys/class/net/kfig$$a/address" 2>/dev/null || ip -n "$fw" -o link show kfig$$a | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 status() { ip netns exec "$fw" dist/bin/knock-server status --socket "$tmp/control.sock"; }
 packets() { status | grep -o 'packets=[0-9]*' | cut -d= -f2; }
-p0=$(packets); c0=$(cpu); r0=$(rss_kib); s0=$(awk '{print $15}' "/proc/$daemon/stat")
+p0=$(packets); switches > "$tmp/sw0"; c0=$(cpu); r0=$(rss_kib); s0=$(awk '{print $15}' "/proc/$daemon/stat")
 ip netns exec "$cl" "$tmp/floor" flood kfig$$b "$mac" "$flood_seconds" "$flood_pps" > "$tmp/flood" &
 flooder=$!
 # The client knocks once a second meanwhile (rounds alternate daemon and floor: 2 per second).
@@ -122,7 +122,7 @@ while kill -0 "$flooder" 2>/dev/null; do
   sleep 0.5
 done
 wait "$flooder"; wait "$prober"
-c1=$(cpu); p1=$(packets); s1=$(awk '{print $15}' "/proc/$daemon/stat")
+c1=$(cpu); switches > "$tmp/sw1"; p1=$(packets); s1=$(awk '{print $15}' "/proc/$daemon/stat")
 sleep 10
 r1=$(rss_kib)
 sent=$(awk '{print $2}' "$tmp/flood")
@@ -132,6 +132,8 @@ echo "flood: $sent spoofed datagrams sent in ${flood_seconds} s ($((sent / flood
 awk -v c=$((c1 - c0)) -v k=$((s1 - s0)) -v t="$ticks" -v n="$received" -v s="$flood_seconds" 'BEGIN {
   printf "  daemon CPU %.0f %% of a core, %.2f us per packet received (%.2f of it in the kernel)\n",
     100 * c / t / s, n ? c / t * 1e6 / n : 0, n ? k / t * 1e6 / n : 0 }'
+join <(awk '{print $1 "/" $2, $3}' "$tmp/sw0") <(awk '{print $1 "/" $2, $3}' "$tmp/sw1") \
+  | awk -v n="$received" '{d += $3 - $2} END {printf "  the daemon'"'"'s threads were switched in %d times, %.2f per packet\n", d, n ? d / n : 0}'
 echo "  RSS $((r0 / 1024)) MiB before, $((peak / 1024)) MiB at the peak (+$(( (peak - r0) / 1024 )) MiB," \
   "target: at most +16), $((r1 / 1024)) MiB 10 s after"
 echo "  legitimate knocks during the flood: $(grep -c '^daemon [0-9]' "$tmp/rounds" || true) opened," \
