@@ -9,6 +9,12 @@
  *                                the time from sending the last packet until the list holds 198.18.0.2, read
  *                                from PROC_NET/xt_recent/LIST every 20 us; then -198.18.0.2 clears it.
  *                                Prints "daemon US" or "floor US" per round.
+ *   floor flood IFNAME DSTMAC SECONDS PPS
+ *                                in the scanner: spoofed UDP datagrams to 198.18.0.1, sources random in
+ *                                198.18.0.0/24 (but .1, .2), ports random among the knocks and their neighbours
+ *                                (6999-7001, 7999-8001, 8999-9001), written as Ethernet frames on IFNAME (AF_PACKET,
+ *                                sendmmsg batches) to DSTMAC; at most PPS a second (0: as fast as it can) for at
+ *                                most SECONDS (<= 20). Prints "sent N".
  * Addresses: fw 198.18.0.1, client 198.18.0.2 (the script's namespaces). Every loop is bounded.
  */
 #define _GNU_SOURCE
@@ -16,6 +22,7 @@
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,10 +101,71 @@ static int probe(const char *procnet, int rounds, int pause_ms) {
   return 0;
 }
 
+static unsigned short ip_checksum(const unsigned char *h) {
+  unsigned long sum = 0;
+  for (int i = 0; i < 20; i += 2) sum += (h[i] << 8) | h[i + 1];
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return (unsigned short) ~sum;
+}
+
+#define BATCH 64
+static int flood(const char *ifname, const char *mac, int seconds, long pps) {
+  if (seconds < 1 || seconds > 20 || pps < 0) { fprintf(stderr, "flood: 1-20 s, PPS >= 0\n"); return 2; }
+  unsigned char dst[6];
+  if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", dst, dst + 1, dst + 2, dst + 3, dst + 4, dst + 5) != 6) {
+    fprintf(stderr, "flood: bad MAC %s\n", mac); return 2;
+  }
+  int fd = socket(AF_PACKET, SOCK_RAW, 0);
+  if (fd < 0) { perror("socket(AF_PACKET)"); return 1; }
+  struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_ifindex = (int) if_nametoindex(ifname), .sll_halen = 6};
+  if (!ll.sll_ifindex) { perror(ifname); return 1; }
+  memcpy(ll.sll_addr, dst, 6);
+  static unsigned char frames[BATCH][14 + 20 + 8 + 4];
+  struct mmsghdr msgs[BATCH];
+  struct iovec iov[BATCH];
+  static const int ports[9] = {6999, 7000, 7001, 7999, 8000, 8001, 8999, 9000, 9001};
+  unsigned int seed = 12345;
+  long long start = now_ns(), end = start + seconds * 1000000000LL, sent = 0;
+  while (now_ns() < end) {
+    if (pps > 0 && sent >= (now_ns() - start) * pps / 1000000000LL) { /* ahead of the rate: wait a little */
+      struct timespec t = {0, 50000};
+      nanosleep(&t, NULL);
+      continue;
+    }
+    for (int i = 0; i < BATCH; i++) {
+      unsigned char *f = frames[i];
+      memcpy(f, dst, 6);
+      memset(f + 6, 0x02, 6); /* a locally administered source MAC */
+      f[12] = 0x08; f[13] = 0x00;
+      unsigned char *ip = f + 14;
+      memset(ip, 0, 20);
+      ip[0] = 0x45; ip[3] = 20 + 8 + 4; ip[8] = 64; ip[9] = 17;
+      ip[12] = 198; ip[13] = 18; ip[14] = 0; ip[15] = (unsigned char) (3 + rand_r(&seed) % 251);
+      ip[16] = 198; ip[17] = 18; ip[18] = 0; ip[19] = 1;
+      unsigned short c = ip_checksum(ip);
+      ip[10] = c >> 8; ip[11] = c & 0xff;
+      unsigned char *udp = ip + 20;
+      int sport = 1024 + rand_r(&seed) % 60000, dport = ports[rand_r(&seed) % 9];
+      udp[0] = sport >> 8; udp[1] = sport & 0xff; udp[2] = dport >> 8; udp[3] = dport & 0xff;
+      udp[4] = 0; udp[5] = 12; udp[6] = 0; udp[7] = 0; /* no UDP checksum (IPv4) */
+      memcpy(udp + 8, "kfld", 4);
+      iov[i] = (struct iovec) {f, sizeof frames[i]};
+      msgs[i] = (struct mmsghdr) {.msg_hdr = {.msg_name = &ll, .msg_namelen = sizeof ll, .msg_iov = &iov[i], .msg_iovlen = 1}};
+    }
+    int n = sendmmsg(fd, msgs, BATCH, 0);
+    if (n < 0) { perror("sendmmsg"); return 1; }
+    sent += n;
+  }
+  printf("sent %lld\n", sent);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 6 && !strcmp(argv[1], "flood")) return flood(argv[2], argv[3], atoi(argv[4]), atol(argv[5]));
   if (argc == 4 && !strcmp(argv[1], "sniff")) return sniff(argv[2], atoi(argv[3]));
   if ((argc == 4 || argc == 5) && !strcmp(argv[1], "probe"))
     return probe(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 20);
-  fprintf(stderr, "usage: floor sniff LIST PORT | floor probe PROC_NET ROUNDS [PAUSE_MS]\n");
+  fprintf(stderr, "usage: floor sniff LIST PORT | floor probe PROC_NET ROUNDS [PAUSE_MS]"
+                  " | floor flood IFNAME DSTMAC SECONDS PPS\n");
   return 2;
 }

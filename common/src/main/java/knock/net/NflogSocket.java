@@ -55,7 +55,14 @@ public final class NflogSocket implements AutoCloseable {
     private static final int NFULNL_CFG_CMD_BIND = 1;
     private static final int NFULNL_COPY_PACKET = 2;
     private static final int SOCKADDR_NL_SIZE = 12;
-    private static final int RECEIVE_BUFFER = 8 << 20;
+    /**
+     * The receive queue's limit (the kernel doubles it). With a queue threshold of 1 every packet is its own
+     * message in an skb of at least nlbufsiz (4096, the kernel's smallest): ~8 KiB of truesize a packet, so 8 MiB
+     * held ~2,000 packets, 18 ms of a 115k/s flood, and a daemon descheduled that long on a busy 2-CPU box lost
+     * copies (and a legitimate knock with them). 32 MiB holds ~70 ms. Kernel memory, used only while the queue
+     * backs up, not the daemon's RSS.
+     */
+    private static final int RECEIVE_BUFFER = 32 << 20;
     private static final int CAP_NET_ADMIN = 12;
 
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);

@@ -17,9 +17,7 @@ import java.util.stream.Collectors;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import knock.KnockException;
 import knock.config.Durations;
 import knock.log.JournalLoggerFinder;
@@ -85,7 +83,7 @@ public final class Daemon implements AutoCloseable {
         this.configFile = configFile;
         this.listDirectory = listDirectory;
         this.config = config;
-        this.group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        this.group = new QuietLoopGroup();
         this.loop = (IoEventLoop) group.next();
         this.lists = new KernelLists(listDirectory, configFile, counters);
         this.deadlines = new Deadlines((task, delay) -> loop.schedule(task, delay, TimeUnit.NANOSECONDS),
