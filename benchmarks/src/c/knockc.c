@@ -10,6 +10,7 @@
  *                                         the same with one datagram, FILE's bytes (a pre-made SPA packet)
  *   knockc exec OADDR OPORT MS CMD...     a tool's own client: the time from its launch until the connect
  *                                         succeeds ("lost" after MS ms, the client's failure on stderr)
+ * The three timed modes first check for 3 ms that the port is closed, and print "early" (no figure) if not.
  *   knockc run CMD...                     one run of CMD (output discarded): "WALL_US MAXRSS_KIB STATUS"
  * How the connect is polled: a fresh non-blocking connect every 100 us (a ring of at most 256 pending ones,
  * the oldest closed: a DROPped SYN leaves its connect pending), each checked with poll; so the figure has
@@ -131,8 +132,16 @@ static int listen_on(const char *host, char **ports, int n) {
   }
 }
 
+/* A port open before the knock is a setup fault (the last trial's admission still there), not a figure. */
+static int open_already(const char *oaddr, int oport) {
+  if (!wait_open(oaddr, oport, now_ns(), 3000000LL, 0)) return 0;
+  printf("early\n");
+  return 1;
+}
+
 static int send_datagrams(const char *dst, char **ports, int n, const char *payload, size_t size,
                           const char *oaddr, int oport, int ms) {
+  if (open_already(oaddr, oport)) return 0;
   struct sockaddr_storage to;
   socklen_t len = address(dst, 0, &to);
   int s = socket(to.ss_family, SOCK_DGRAM, 0);
@@ -169,6 +178,7 @@ static pid_t spawn(char **cmd) {
 }
 
 static int exec_client(char **argv) {
+  if (open_already(argv[2], atoi(argv[3]))) return 0;
   long long t0 = now_ns();
   pid_t pid = spawn(&argv[5]);
   long long t1 = wait_open(argv[2], atoi(argv[3]), t0, atoi(argv[4]) * 1000000LL, pid);
