@@ -52,6 +52,11 @@ archive=$(ls dist/target/knock-*-linux-*.tar.gz 2>/dev/null | head -1 || true)
 . scripts/jdk.sh
 
 # --- the peers, installed when missing --------------------------------------------------------------------
+# The project's own .deb replaces knockd (Conflicts) and owns /usr/bin/knock: installing knockd would remove it.
+if [ "$(dpkg-query -W -f='${Status}' knock 2>/dev/null)" = "install ok installed" ]; then
+  echo "compare: the knock package is installed and conflicts with knockd; remove it first (dpkg --purge knock)" >&2
+  exit 1
+fi
 missing=()
 for pkg in knockd fwknop-client fwknop-server gcc libc6-dev iptables iproute2 openssh-client; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -66,6 +71,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 iptables=$(command -v iptables)
+[ "$(dpkg-query -S /usr/bin/knock 2>/dev/null)" = "knockd: /usr/bin/knock" ] ||
+  { echo "compare: /usr/bin/knock is not knockd's (see dpkg -S /usr/bin/knock)" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/knock-compare.XXXXXX)
 cleanup() {
