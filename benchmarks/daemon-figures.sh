@@ -12,15 +12,18 @@
 # Two namespaces of its own joined by a veth (198.18.0.0/24 only), cleaned up on exit, PIDs it started only.
 # Needs root, a C compiler (gcc is installed if missing) and a build (./mvnw package -DskipTests).
 # Usage: benchmarks/daemon-figures.sh [ROUNDS]   (ROUNDS of each kind, default 100; FLOOD_SECONDS=0 skips the flood)
+# Each round also knocks an "nflog floor": the C sniffer reading an nflog group copied by an NFLOG rule at the
+# daemon rules' place in INPUT (what the kernel's NFLOG path costs, without a JVM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-100}
 flood_seconds=${FLOOD_SECONDS:-20} flood_pps=${FLOOD_PPS:-0}
-fw="kfig$$-fw" cl="kfig$$-cl" tmp=$(mktemp -d) daemon= sniffer= flooder= prober=
+fw="kfig$$-fw" cl="kfig$$-cl" tmp=$(mktemp -d) daemon= sniffer= nflogger= flooder= prober=
 cleanup() {
   [ -n "$flooder" ] && kill "$flooder" 2>/dev/null || true
   [ -n "$prober" ] && kill "$prober" 2>/dev/null || true
   [ -n "$sniffer" ] && kill "$sniffer" 2>/dev/null && wait "$sniffer" 2>/dev/null || true
+  [ -n "$nflogger" ] && kill "$nflogger" 2>/dev/null && wait "$nflogger" 2>/dev/null || true
   [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null || true
   ip netns del "$fw" 2>/dev/null || true
   ip netns del "$cl" 2>/dev/null || true
@@ -55,6 +58,10 @@ CONF
 dist/bin/knock-server rules --config "$tmp/knock-server.conf" | ip netns exec "$fw" iptables-restore
 # A list for the floor: it exists while a rule names it (this one matches nothing that matters).
 ip netns exec "$fw" iptables -A OUTPUT -m recent --name floor4 --rcheck
+# And for the nflog floor: the same C sniffer reading an nflog group of its own, copied by an NFLOG rule at the
+# daemon's rules' place in INPUT (after loopback and RELATED,ESTABLISHED): the kernel's path without a JVM.
+ip netns exec "$fw" iptables -A OUTPUT -m recent --name nflog4 --rcheck
+ip netns exec "$fw" iptables -I INPUT 3 -p udp -m udp --dport 5500 -j NFLOG --nflog-group 7777
 ip netns exec "$fw" dist/bin/knock-server --config "$tmp/knock-server.conf" > "$tmp/daemon.log" 2>&1 &
 daemon=$!
 for _ in $(seq 100); do grep -q '<6>start' "$tmp/daemon.log" && break; sleep 0.1; done
@@ -80,6 +87,8 @@ join <(awk '{print $1 "/" $2, $3}' "$tmp/sw0") <(awk '{print $1 "/" $2, $3}' "$t
 
 ip netns exec "$fw" "$tmp/floor" sniff floor4 5200 &
 sniffer=$!
+ip netns exec "$fw" "$tmp/floor" nflog nflog4 5500 7777 &
+nflogger=$!
 # Warm-up (JIT), then the measured rounds, alternating daemon and floor in one run: knocks 20 ms apart, as a
 # user's are (rare: every path runs cold), then 1 ms apart (warm: what the path itself costs).
 ip netns exec "$cl" "$tmp/floor" probe "/proc/$daemon/net" 40 > /dev/null
@@ -91,13 +100,15 @@ stats() { # KIND: "median p90 count lost" in us
   echo "$(sed -n "$(( (n + 1) / 2 ))p" "$tmp/us-$1") $(sed -n "$(( (n * 9 + 9) / 10 ))p" "$tmp/us-$1") $n $lost"
 }
 for pause in 20 1; do
-  ip netns exec "$cl" "$tmp/floor" probe "/proc/$daemon/net" $((2 * rounds)) "$pause" > "$tmp/rounds"
+  ip netns exec "$cl" "$tmp/floor" probe "/proc/$daemon/net" $((3 * rounds)) "$pause" 3 > "$tmp/rounds"
   read -r dmed dp90 dn dlost < <(stats daemon)
   read -r fmed fp90 fn flost < <(stats floor)
+  read -r nmed np90 nn nlost < <(stats nflog)
   echo "knock-to-open, knocks ${pause} ms apart, last packet sent -> list holds the client (polled every 20 us):"
   echo "  daemon (NFLOG in INPUT -> event loop -> list): median $dmed us, p90 $dp90 us over $dn rounds, $dlost lost"
   echo "  floor  (raw AF_PACKET sniffer -> list):        median $fmed us, p90 $fp90 us over $fn rounds, $flost lost"
-  awk -v d="$dmed" -v f="$fmed" 'BEGIN { printf "  ratio daemon/floor (medians): %.2f (target: at most 1.2)\n", d / f }'
+  echo "  nflog floor (C, NFLOG in INPUT -> list):       median $nmed us, p90 $np90 us over $nn rounds, $nlost lost"
+  awk -v d="$dmed" -v f="$fmed" -v n="$nmed" 'BEGIN { printf "  ratio daemon/floor (medians): %.2f (target: at most 1.2); daemon/nflog floor: %.2f; nflog floor/floor: %.2f\n", d / f, d / n, n / f }'
 done
 grep -o 'latency=[0-9]*us' "$tmp/daemon.log" | tr -dc '0-9\n' | sort -n > "$tmp/lat"
 n=$(wc -l < "$tmp/lat")

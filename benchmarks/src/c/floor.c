@@ -2,13 +2,16 @@
  * The floor for benchmarks/daemon-figures.sh, two tools in one file:
  *   floor sniff LIST PORT        in fw: a raw AF_PACKET sniffer (before netfilter, no filter, blocking recv)
  *                                that writes +SRC to /proc/net/xt_recent/LIST on each UDP datagram to PORT
- *   floor probe PROC_NET ROUNDS [PAUSE_MS]
+ *   floor nflog LIST PORT GROUP  in fw: the same, reading an nflog group instead (after conntrack and INPUT's
+ *                                rules, as the daemon): what the kernel's NFLOG path costs without a JVM
+ *   floor probe PROC_NET ROUNDS [PAUSE_MS] [KINDS]
  *                                in the client: per round (PAUSE_MS apart, default 20), alternately, a 3-step
  *                                UDP knock at the daemon
  *                                (7000 8000 9000, list ssh4) or at the sniffer (5000 5100 5200, list floor4);
  *                                the time from sending the last packet until the list holds 198.18.0.2, read
  *                                from PROC_NET/xt_recent/LIST every 20 us; then -198.18.0.2 clears it.
- *                                Prints "daemon US" or "floor US" per round.
+ *                                Prints "daemon US" or "floor US" per round. KINDS 3 adds a third, at the
+ *                                nflog sniffer (5300 5400 5500, list nflog4), printed "nflog US".
  *   floor flood IFNAME DSTMAC SECONDS PPS
  *                                in the scanner: spoofed UDP datagrams to 198.18.0.1, sources random in
  *                                198.18.0.0/24 (but .1, .2), ports random among the knocks and their neighbours
@@ -22,6 +25,9 @@
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_log.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -55,6 +61,70 @@ static int sniff(const char *list, int port) {
   }
 }
 
+/* One netlink config message for nflog GROUP: an nfgenmsg and one attribute. */
+static int nflog_config(int fd, int group, int family, int type, const void *data, int len) {
+  struct {
+    struct nlmsghdr nh;
+    struct nfgenmsg g;
+    struct nlattr a;
+    unsigned char data[8];
+  } m;
+  memset(&m, 0, sizeof m);
+  m.nh.nlmsg_len = NLMSG_LENGTH(sizeof m.g) + NLA_ALIGN(NLA_HDRLEN + len);
+  m.nh.nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
+  m.nh.nlmsg_flags = NLM_F_REQUEST;
+  m.g.nfgen_family = family;
+  m.g.version = NFNETLINK_V0;
+  m.g.res_id = htons(group);
+  m.a.nla_len = NLA_HDRLEN + len;
+  m.a.nla_type = type;
+  memcpy(m.data, data, len);
+  return send(fd, &m, m.nh.nlmsg_len, 0) < 0 ? -1 : 0;
+}
+
+static int nflog(const char *list, int port, int group) {
+  char path[256];
+  snprintf(path, sizeof path, "/proc/net/xt_recent/%s", list);
+  int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+  if (fd < 0) { perror("socket(NETLINK_NETFILTER)"); return 1; }
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0) { perror("bind"); return 1; }
+  struct nfulnl_msg_config_cmd bind_cmd = {NFULNL_CFG_CMD_BIND};
+  struct nfulnl_msg_config_mode mode = {htonl(512), NFULNL_COPY_PACKET, 0};
+  unsigned int qthresh = htonl(1);
+  if (nflog_config(fd, group, AF_INET, NFULA_CFG_CMD, &bind_cmd, sizeof bind_cmd) < 0
+      || nflog_config(fd, group, AF_UNSPEC, NFULA_CFG_MODE, &mode, sizeof mode) < 0
+      || nflog_config(fd, group, AF_UNSPEC, NFULA_CFG_QTHRESH, &qthresh, sizeof qthresh) < 0) {
+    perror("nflog config");
+    return 1;
+  }
+  static unsigned char buf[65536];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    for (struct nlmsghdr *nh = (struct nlmsghdr *) buf; n > 0 && NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+      if (nh->nlmsg_type != ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET)) continue;
+      unsigned char *p = NLMSG_DATA(nh) + sizeof(struct nfgenmsg);
+      int left = nh->nlmsg_len - NLMSG_LENGTH(sizeof(struct nfgenmsg));
+      while (left >= NLA_HDRLEN) {
+        struct nlattr *a = (struct nlattr *) p;
+        if (a->nla_len < NLA_HDRLEN || a->nla_len > left) break;
+        if ((a->nla_type & NLA_TYPE_MASK) == NFULA_PAYLOAD) {
+          unsigned char *ip = p + NLA_HDRLEN;
+          int len = a->nla_len - NLA_HDRLEN, ihl = (ip[0] & 15) * 4;
+          if (len >= ihl + 8 && (ip[0] >> 4) == 4 && ip[9] == 17 && ((ip[ihl + 2] << 8) | ip[ihl + 3]) == port) {
+            char cmd[32];
+            int cl = snprintf(cmd, sizeof cmd, "+%u.%u.%u.%u", ip[12], ip[13], ip[14], ip[15]);
+            int lf = open(path, O_WRONLY);
+            if (lf >= 0) { if (write(lf, cmd, cl) < 0) perror("write"); close(lf); }
+          }
+        }
+        p += NLA_ALIGN(a->nla_len);
+        left -= NLA_ALIGN(a->nla_len);
+      }
+    }
+  }
+}
+
 static int listed(const char *path) {
   char buf[4096];
   int fd = open(path, O_RDONLY);
@@ -71,21 +141,23 @@ static void clear(const char *path) {
   if (fd >= 0) { if (write(fd, "-198.18.0.2", 11) < 0) perror("write"); close(fd); }
 }
 
-static int probe(const char *procnet, int rounds, int pause_ms) {
+static int probe(const char *procnet, int rounds, int pause_ms, int kinds) {
   int s = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in to = {.sin_family = AF_INET};
   inet_pton(AF_INET, "198.18.0.1", &to.sin_addr);
   struct timespec tick = {0, 20000}, pause = {pause_ms / 1000, (pause_ms % 1000) * 1000000L};
   for (int i = 0; i < rounds; i++) {
-    int daemon = i % 2 == 0;
-    int ports[3] = {7000, 8000, 9000}, floor[3] = {5000, 5100, 5200};
+    int kind = i % kinds; /* 0 daemon, 1 floor, 2 nflog floor */
+    int daemon = kind == 0;
+    int ports[3][3] = {{7000, 8000, 9000}, {5000, 5100, 5200}, {5300, 5400, 5500}};
+    const char *lists[3] = {"ssh4", "floor4", "nflog4"}, *names[3] = {"daemon", "floor", "nflog"};
     char path[512];
-    snprintf(path, sizeof path, "%s/xt_recent/%s", procnet, daemon ? "ssh4" : "floor4");
+    snprintf(path, sizeof path, "%s/xt_recent/%s", procnet, lists[kind]);
     clear(path);
     nanosleep(&pause, NULL);
     long long t0 = 0;
     for (int k = 0; k < 3; k++) {
-      to.sin_port = htons(daemon ? ports[k] : floor[k]);
+      to.sin_port = htons(ports[kind][k]);
       if (k == 2) t0 = now_ns();
       if (sendto(s, "k", 1, 0, (struct sockaddr *) &to, sizeof to) < 0) { perror("sendto"); return 1; }
     }
@@ -94,8 +166,9 @@ static int probe(const char *procnet, int rounds, int pause_ms) {
       if (listed(path)) { t1 = now_ns(); break; }
       nanosleep(&tick, NULL);
     }
-    if (t1) printf("%s %lld\n", daemon ? "daemon" : "floor", (t1 - t0) / 1000);
-    else printf("%s lost\n", daemon ? "daemon" : "floor");
+    if (t1) printf("%s %lld\n", names[kind], (t1 - t0) / 1000);
+    else printf("%s lost\n", names[kind]);
+    (void) daemon;
     fflush(stdout);
   }
   return 0;
@@ -163,8 +236,9 @@ static int flood(const char *ifname, const char *mac, int seconds, long pps) {
 int main(int argc, char **argv) {
   if (argc == 6 && !strcmp(argv[1], "flood")) return flood(argv[2], argv[3], atoi(argv[4]), atol(argv[5]));
   if (argc == 4 && !strcmp(argv[1], "sniff")) return sniff(argv[2], atoi(argv[3]));
-  if ((argc == 4 || argc == 5) && !strcmp(argv[1], "probe"))
-    return probe(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 20);
+  if (argc == 5 && !strcmp(argv[1], "nflog")) return nflog(argv[2], atoi(argv[3]), atoi(argv[4]));
+  if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "probe"))
+    return probe(argv[2], atoi(argv[3]), argc >= 5 ? atoi(argv[4]) : 20, argc == 6 ? atoi(argv[5]) : 2);
   fprintf(stderr, "usage: floor sniff LIST PORT | floor probe PROC_NET ROUNDS [PAUSE_MS]"
                   " | floor flood IFNAME DSTMAC SECONDS PPS\n");
   return 2;
