@@ -13,6 +13,7 @@ import knock.sequence.TimeDerivedSteps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -47,11 +48,16 @@ final class CodeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    /** knock itself, whose options before the subcommand apply too; null when QuickStart made this command. */
+    @ParentCommand
+    KnockCommand parent;
+
     @Parameters(index = "0", paramLabel = "HOST", description = "A Host of the profile file with a time-derived knock.")
     String host;
 
     @Override
     public Integer call() {
+        common.inheriting(parent == null ? null : parent.common);
         ProfileFile file = common.profileFile();
         Profile profile = file.lookup(host);
         if (profile.derived() == null) {

@@ -41,6 +41,20 @@ final class CommonOptions {
         this.clock = clock;
     }
 
+    /**
+     * Takes what was given before the subcommand ({@code knock -F FILE proxy HOST PORT}) where this command's
+     * own options say nothing, so an option is never silently dropped for its place on the line.
+     */
+    CommonOptions inheriting(CommonOptions outer) {
+        if (outer != null && outer != this) {
+            file = file != null ? file : outer.file;
+            ipv4 |= outer.ipv4;
+            ipv6 |= outer.ipv6;
+            verbose |= outer.verbose;
+        }
+        return this;
+    }
+
     /** The wall clock, in Unix milliseconds: a time-derived knock's time step comes from it. */
     long unixMillis() {
         return clock.millis();

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -54,6 +55,10 @@ final class ProxyCommand implements Callable<Integer>, QuickStart.Run {
     @Mixin
     CommonOptions common;
 
+    /** knock itself, whose options before the subcommand apply too; null when QuickStart made this command. */
+    @ParentCommand
+    KnockCommand parent;
+
     @Option(names = "--fdpass", description = "Pass the connected socket to ssh (ProxyUseFdpass yes) and exit.")
     boolean fdpass;
 
@@ -77,6 +82,7 @@ final class ProxyCommand implements Callable<Integer>, QuickStart.Run {
 
     @Override
     public int run(PrintWriter err) {
+        common.inheriting(parent == null ? null : parent.common);
         Duration limit = KnockPlan.duration("--timeout", timeout);
         KnockPlan plan = KnockPlan.of(common, err, host, steps, KnockPlan.port(port), false);
         plan.knock(null);

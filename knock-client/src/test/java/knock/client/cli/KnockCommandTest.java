@@ -175,4 +175,16 @@ class KnockCommandTest {
             assertEquals("knock: port " + port + " on 127.0.0.1 not open after 1s (last attempt: refused)", r.line());
         }
     }
+
+    /** An option before the subcommand counts as after it: -F is never dropped for its place on the line. */
+    @Test
+    void optionsBeforeTheSubcommandApplyToIt() throws IOException {
+        Path other = Files.writeString(home.resolve("other.config"), "Host fw\n  Sequense 7000\n");
+        for (String[] line : new String[][] {{"-F", other.toString(), "proxy", "fw", "22"},
+                {"-F", other.toString(), "code", "fw"}}) {
+            Run r = knock(line);
+            assertEquals(2, r.code(), String.join(" ", line));
+            assertTrue(r.line().startsWith("knock: " + other + ":2: unknown keyword 'Sequense'"), r.line());
+        }
+    }
 }
