@@ -1,5 +1,6 @@
 package knock.client.profile;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,6 +122,24 @@ enum Keyword {
         @Override
         Object parse(String value) {
             return value;
+        }
+    },
+    /**
+     * Which address a signed knock asks the server to admit: {@code source} (default), the address its datagram
+     * comes from as the server sees it (through NAT too), or an address literal, which binds the knock to it (a
+     * copy raced from elsewhere admits nothing) and needs the key's {@code admit=} unless it is the source.
+     */
+    SPA_ADMIT("SpaAdmit", "source, or an IPv4 or IPv6 address") {
+        @Override
+        Object parse(String value) {
+            if (value.equalsIgnoreCase("source")) {
+                return SignedKnock.SOURCE;
+            }
+            try {
+                return InetAddress.ofLiteral(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(display + " '" + value + "' (expected: " + expected + ")");
+            }
         }
     },
     /** A time-derived knock's shared secret: the server's {@code secret-file}, base32, mode 600. */

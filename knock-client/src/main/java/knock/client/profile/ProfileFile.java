@@ -214,7 +214,7 @@ public final class ProfileFile {
     private SignedKnock signed(String host, Map<Keyword, Object> values) {
         byte[] serverKey = (byte[]) values.get(Keyword.SERVER_KEY);
         if (serverKey == null) {
-            for (Keyword k : List.of(Keyword.SPA_PORT, Keyword.SPA_SEQUENCE, Keyword.IDENTITY_FILE)) {
+            for (Keyword k : List.of(Keyword.SPA_PORT, Keyword.SPA_SEQUENCE, Keyword.IDENTITY_FILE, Keyword.SPA_ADMIT)) {
                 if (values.containsKey(k)) {
                     throw new ConfigException(where, "host " + host + ": " + k.display + " without ServerKey "
                             + "(expected: ServerKey, the server's public key, to sign knocks)");
@@ -224,7 +224,8 @@ public final class ProfileFile {
         }
         return new SignedKnock(serverKey, (Integer) values.getOrDefault(Keyword.SPA_PORT, SignedKnock.DEFAULT_PORT),
                 (String) values.getOrDefault(Keyword.SPA_SEQUENCE, SignedKnock.DEFAULT_SEQUENCE),
-                (String) values.get(Keyword.IDENTITY_FILE));
+                (String) values.get(Keyword.IDENTITY_FILE),
+                values.get(Keyword.SPA_ADMIT) instanceof java.net.InetAddress a ? a : null);
     }
 
     private TimeDerivedProfile timeDerived(String host, Map<Keyword, Object> values) {

@@ -21,7 +21,8 @@ import knock.spa.SshSig;
 /**
  * Sends one signed knock: a request for the profile's sequence, stamped now with a fresh nonce, signed by the
  * user's key (in ssh-agent or a key file), sealed to the server's key, in one UDP datagram. The server admits the
- * address the datagram comes from. Nothing comes back, whatever the server decides.
+ * address the datagram comes from, or the profile's {@code SpaAdmit} address. Nothing comes back, whatever the
+ * server decides.
  */
 public final class SignedKnockSender {
 
@@ -53,7 +54,7 @@ public final class SignedKnockSender {
     byte[] seal(SignedKnock knock, SpaSigner signer, long nowMillis) {
         byte[] nonce = new byte[SpaRequest.NONCE_BYTES];
         random.nextBytes(nonce);
-        SpaRequest unsigned = new SpaRequest(nowMillis, nonce, SshSig.fingerprint(signer.publicKey()), null,
+        SpaRequest unsigned = new SpaRequest(nowMillis, nonce, SshSig.fingerprint(signer.publicKey()), knock.admit(),
                 knock.sequence(), knock.serverKey(), new byte[SpaRequest.SIGNATURE_BYTES]);
         byte[] signature = signer.sign(SshSig.signedData(SpaFormat.message(unsigned)));
         try {

@@ -124,7 +124,8 @@ class ProfileFileTest {
                     Sequence 7000 70000
                 """));
         assertEquals("config:2: unknown keyword 'Sequense' (expected one of: Host, HostName, KnockAddress,"
-                + " Sequence, Delay, AddressFamily, Port, Wait, ServerKey, SpaPort, SpaSequence, IdentityFile, SecretFile,"
+                + " Sequence, Delay, AddressFamily, Port, Wait, ServerKey, SpaPort, SpaSequence, IdentityFile, SpaAdmit,"
+                + " SecretFile,"
                 + " PortRange, Protocols, Period)", error("Host fw\n  Sequense 7000\n"));
         assertEquals("config:1: Host without patterns (expected: Host PATTERN...)", error("Host\n"));
         assertEquals("config:1: Port without a value (expected: a port 1-65535)", error("Port\n"));
@@ -192,12 +193,15 @@ class ProfileFileTest {
     @Test
     void serverKeyTurnsOnASignedKnockWithDefaults() {
         Profile p = parse("Host fw\n  ServerKey " + SERVER_KEY + "\n").lookup("fw");
-        assertEquals(new SignedKnock(java.util.Base64.getDecoder().decode(SERVER_KEY), 62201, "ssh", null), p.signed());
+        assertEquals(new SignedKnock(java.util.Base64.getDecoder().decode(SERVER_KEY), 62201, "ssh", null, null), p.signed());
         assertTrue(p.knocks());
         Profile q = parse("Host fw\n  ServerKey " + SERVER_KEY + "\n  SpaPort 4000\n  SpaSequence db\n"
-                + "  IdentityFile ~/.ssh/knock_ed25519\n").lookup("fw");
+                + "  IdentityFile ~/.ssh/knock_ed25519\n  SpaAdmit 203.0.113.7\n").lookup("fw");
         assertEquals(new SignedKnock(java.util.Base64.getDecoder().decode(SERVER_KEY), 4000, "db",
-                "~/.ssh/knock_ed25519"), q.signed());
+                "~/.ssh/knock_ed25519", java.net.InetAddress.ofLiteral("203.0.113.7")), q.signed());
+        assertNull(parse("Host fw\n  ServerKey " + SERVER_KEY + "\n  SpaAdmit source\n").lookup("fw").signed().admit());
+        assertEquals("config:3: SpaAdmit 'fw.example.org' (expected: source, or an IPv4 or IPv6 address)",
+                error("Host fw\n  ServerKey " + SERVER_KEY + "\n  SpaAdmit fw.example.org\n"));
         assertEquals(null, parse("Host fw\n  Sequence 7000\n").lookup("fw").signed());
     }
 
