@@ -178,30 +178,37 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** A datagram to a spa-port: the receiver judges it, the tracker admits what it passes. */
+    /**
+     * A datagram to a spa-port: the receiver judges it, the tracker admits what it passes. A refusal allocates
+     * nothing unless its line is logged (at most {@value #REFUSAL_LINES_PER_SECOND} a second): junk floods.
+     */
     private void signed(Knock knock) {
         SpaVerdict verdict = spa.receive(knock, System.currentTimeMillis());
-        String source = Address.format(knock.family(), knock.srcHi(), knock.srcLo());
         if (verdict == SpaVerdict.ADMIT) {
             InetAddress address = spa.admittedAddress();
             String sequence = spa.admittedSequence().name();
             Outcome outcome = deadlines.admitSigned(sequence, Address.family(address), Address.hi(address),
                     Address.lo(address), knock.receivedNanos());
-            LOG.log(Level.INFO, "spa src=" + source + " key=" + spa.lastKey() + " sequence=" + sequence + " admit="
-                    + address.getHostAddress() + " outcome=" + outcome.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.log(Level.INFO, "spa src=" + source(knock) + " key=" + spa.lastKey() + " sequence=" + sequence
+                    + " admit=" + address.getHostAddress() + " outcome="
+                    + outcome.name().toLowerCase(java.util.Locale.ROOT));
         } else {
             long suppressed = refusalLog.suppressedBefore(knock.receivedNanos());
             if (suppressed >= 0) {
                 String detail = spa.lastDetail();
-                LOG.log(Level.WARNING, "spa refused src=" + source + " reason=" + verdict.label + " key="
+                LOG.log(Level.WARNING, "spa refused src=" + source(knock) + " reason=" + verdict.label + " key="
                         + spa.lastKey() + (detail == null ? "" : " detail=\"" + detail + "\"")
                         + (suppressed > 0 ? " suppressed=" + suppressed : ""));
             }
         }
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "spa src=" + source + " dst=" + Address.format(knock.family(), knock.dstHi(),
+            LOG.log(Level.DEBUG, "spa src=" + source(knock) + " dst=" + Address.format(knock.family(), knock.dstHi(),
                     knock.dstLo()) + " verdict=" + verdict.label + " length=" + knock.payloadLength());
         }
+    }
+
+    private static String source(Knock knock) {
+        return Address.format(knock.family(), knock.srcHi(), knock.srcLo());
     }
 
     /** Rereads the config; a bad one is reported and the running one kept. Progress and admissions survive. */
