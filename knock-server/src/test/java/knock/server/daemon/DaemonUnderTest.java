@@ -152,21 +152,10 @@ final class DaemonUnderTest {
      * it, a daemon that never saw the packet would pass.
      */
     void awaitVerdict(String src, String step, Outcome expected) {
-        Pattern line = Pattern.compile("knock src=" + Pattern.quote(src) + " dst=\\S+ " + Pattern.quote(step)
-                + " outcome=(\\w+)");
-        Matcher[] found = new Matcher[1];
-        TestNetwork.eventually(VERDICT, () -> {
-            Matcher m = line.matcher(output());
-            found[0] = m.find(verdictsRead) ? m : null;
-            return found[0] != null;
-        });
-        if (found[0] == null) {
-            fail("the daemon judged no packet from " + src + " to " + step + " within " + VERDICT.toSeconds()
-                    + " s (did it see it at all?):\n" + output());
-        }
-        verdictsRead = found[0].end();
-        assertEquals(expected.name().toLowerCase(Locale.ROOT), found[0].group(1), "the daemon's verdict on " + src
-                + " " + step + "\n" + output());
+        String verdict = awaitNext(Pattern.compile("knock src=" + Pattern.quote(src) + " dst=\\S+ " + Pattern.quote(step)
+                + " outcome=(\\w+)"), "packet from " + src + " to " + step);
+        assertEquals(expected.name().toLowerCase(Locale.ROOT), verdict, "the daemon's verdict on " + src + " " + step
+                + "\n" + output());
     }
 
     /**
@@ -174,7 +163,13 @@ final class DaemonUnderTest {
      * src=SRC dst=ADDR verdict=VERDICT} must come, and say {@code expected}.
      */
     void awaitSpaVerdict(String src, String expected) {
-        Pattern line = Pattern.compile("spa src=" + Pattern.quote(src) + " dst=\\S+ verdict=([\\w-]+)");
+        String verdict = awaitNext(Pattern.compile("spa src=" + Pattern.quote(src) + " dst=\\S+ verdict=([\\w-]+)"),
+                "signed knock from " + src);
+        assertEquals(expected, verdict, "the daemon's verdict on a signed knock from " + src + "\n" + output());
+    }
+
+    /** The verdict (group 1) of the next line matching {@code line} past those awaited before; fails without one. */
+    private String awaitNext(Pattern line, String what) {
         Matcher[] found = new Matcher[1];
         TestNetwork.eventually(VERDICT, () -> {
             Matcher m = line.matcher(output());
@@ -182,12 +177,11 @@ final class DaemonUnderTest {
             return found[0] != null;
         });
         if (found[0] == null) {
-            fail("the daemon judged no signed knock from " + src + " within " + VERDICT.toSeconds() + " s:\n"
+            fail("the daemon judged no " + what + " within " + VERDICT.toSeconds() + " s (did it see it at all?):\n"
                     + output());
         }
         verdictsRead = found[0].end();
-        assertEquals(expected, found[0].group(1), "the daemon's verdict on a signed knock from " + src + "\n"
-                + output());
+        return found[0].group(1);
     }
 
     /** Whether the output gained a line containing {@code text} within the timeout. */
