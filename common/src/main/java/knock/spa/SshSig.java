@@ -1,6 +1,5 @@
 package knock.spa;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -32,13 +31,11 @@ public final class SshSig {
         sha.update(message, 0, message.length);
         byte[] hash = new byte[sha.getDigestSize()];
         sha.doFinal(hash, 0);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(6 + 4 + NAMESPACE.length() + 4 + 4 + 6 + 4 + 64);
-        out.writeBytes(MAGIC);
-        string(out, NAMESPACE.getBytes(StandardCharsets.US_ASCII));
-        string(out, new byte[0]);
-        string(out, "sha512".getBytes(StandardCharsets.US_ASCII));
-        string(out, hash);
-        return out.toByteArray();
+        SshWire.Writer out = new SshWire.Writer();
+        for (byte b : MAGIC) {
+            out.u8(b);
+        }
+        return out.string(NAMESPACE).string("").string("sha512").bytes(hash).toByteArray();
     }
 
     /** Whether {@code signature} (raw, 64 bytes) is {@code publicKey}'s signature of {@code message}. */
@@ -49,15 +46,34 @@ public final class SshSig {
 
     /** The OpenSSH wire blob of an Ed25519 public key: string "ssh-ed25519", string key. */
     public static byte[] publicKeyBlob(byte[] publicKey) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(51);
-        string(out, ED25519.getBytes(StandardCharsets.US_ASCII));
-        string(out, publicKey);
-        return out.toByteArray();
+        return new SshWire.Writer().string(ED25519).bytes(publicKey).toByteArray();
+    }
+
+    /**
+     * The raw 32-byte key of an Ed25519 blob.
+     *
+     * @throws SshWire.Malformed for a blob of another type, of another length, or that does not parse
+     */
+    public static byte[] publicKey(byte[] blob) throws SshWire.Malformed {
+        SshWire.Reader in = new SshWire.Reader(blob);
+        String type = in.string();
+        if (!ED25519.equals(type)) {
+            throw new SshWire.Malformed("key type " + type + " (expected: " + ED25519 + ")");
+        }
+        byte[] key = in.bytes();
+        if (key.length != 32 || in.remaining() != 0) {
+            throw new SshWire.Malformed("Ed25519 public key of " + key.length + " bytes (expected: 32)");
+        }
+        return key;
     }
 
     /** SHA-256 of the key's blob: the fingerprint {@code ssh-keygen -l} prints (in base64) for it. */
     public static byte[] fingerprint(byte[] publicKey) {
-        byte[] blob = publicKeyBlob(publicKey);
+        return blobFingerprint(publicKeyBlob(publicKey));
+    }
+
+    /** SHA-256 of a public key blob of any type. */
+    public static byte[] blobFingerprint(byte[] blob) {
         SHA256Digest sha = new SHA256Digest();
         sha.update(blob, 0, blob.length);
         byte[] out = new byte[32];
@@ -68,14 +84,5 @@ public final class SshSig {
     /** The fingerprint as OpenSSH prints it: {@code SHA256:} and unpadded base64. */
     public static String format(byte[] fingerprint) {
         return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(fingerprint);
-    }
-
-    private static void string(ByteArrayOutputStream out, byte[] bytes) {
-        int n = bytes.length;
-        out.write(n >>> 24);
-        out.write(n >>> 16);
-        out.write(n >>> 8);
-        out.write(n);
-        out.writeBytes(bytes);
     }
 }

@@ -1,6 +1,7 @@
 package knock.client.spa;
 
 import knock.client.ClientException;
+import knock.spa.SshWire;
 
 /**
  * Signs through ssh-agent with a key it holds: the private key never leaves the agent. ssh-agent answers a

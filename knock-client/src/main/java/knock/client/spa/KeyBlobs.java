@@ -1,8 +1,7 @@
 package knock.client.spa;
 
-import java.util.Base64;
-
-import org.bouncycastle.crypto.digests.SHA256Digest;
+import knock.spa.SshSig;
+import knock.spa.SshWire;
 
 /**
  * OpenSSH public key blobs (RFC 4253 section 6.6, RFC 8709 for Ed25519): {@code string "ssh-ed25519",
@@ -13,7 +12,7 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 final class KeyBlobs {
 
     /** The only key type SPA signs with. */
-    static final String ED25519 = "ssh-ed25519";
+    static final String ED25519 = SshSig.ED25519;
     /** Length of a raw Ed25519 public key and of the private seed. */
     static final int KEY_LENGTH = 32;
     /** Length of a raw Ed25519 signature. */
@@ -24,7 +23,7 @@ final class KeyBlobs {
 
     /** The blob of a raw Ed25519 public key. */
     static byte[] ed25519(byte[] publicKey) {
-        return new SshWire.Writer().string(ED25519).bytes(publicKey).toByteArray();
+        return SshSig.publicKeyBlob(publicKey);
     }
 
     /** The key type a blob starts with, e.g. {@code ssh-rsa}. */
@@ -34,25 +33,12 @@ final class KeyBlobs {
 
     /** The raw public key of an Ed25519 blob. */
     static byte[] ed25519Key(byte[] blob) throws SshWire.Malformed {
-        SshWire.Reader in = new SshWire.Reader(blob);
-        String type = in.string();
-        if (!ED25519.equals(type)) {
-            throw new SshWire.Malformed("key type " + type + " (expected: " + ED25519 + ")");
-        }
-        byte[] key = in.bytes();
-        if (key.length != KEY_LENGTH || in.remaining() != 0) {
-            throw new SshWire.Malformed("Ed25519 public key of " + key.length + " bytes (expected: 32)");
-        }
-        return key;
+        return SshSig.publicKey(blob);
     }
 
     /** {@code SHA256:} and the unpadded base64 of the blob's SHA-256, as ssh-keygen -l and ssh-add -l print. */
     static String fingerprint(byte[] blob) {
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(blob, 0, blob.length);
-        byte[] hash = new byte[digest.getDigestSize()];
-        digest.doFinal(hash, 0);
-        return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(hash);
+        return SshSig.format(SshSig.blobFingerprint(blob));
     }
 
     /** The line for a key that is not Ed25519: {@code what} names where it came from. */

@@ -12,6 +12,7 @@ import org.bouncycastle.crypto.modes.SICBlockCipher;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
+import knock.spa.SshWire;
 
 /**
  * The content of one key file as ssh-keygen writes it: an {@code openssh-key-v1} private key (PROTOCOL.key in

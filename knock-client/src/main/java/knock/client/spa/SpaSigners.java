@@ -15,6 +15,7 @@ import java.util.List;
 
 import knock.client.ClientException;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import knock.spa.SshWire;
 
 /**
  * Finds the user's Ed25519 key and how to sign with it, as ssh would: through ssh-agent when the agent holds

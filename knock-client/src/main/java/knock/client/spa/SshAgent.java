@@ -13,6 +13,7 @@ import java.util.List;
 
 import knock.client.ClientException;
 import knock.config.Durations;
+import knock.spa.SshWire;
 
 /**
  * A client of ssh-agent (draft-miller-ssh-agent) over its UNIX socket: the key list (REQUEST_IDENTITIES 11,

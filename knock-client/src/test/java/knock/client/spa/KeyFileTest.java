@@ -13,6 +13,7 @@ import knock.KnockException;
 import knock.client.ClientException;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.Test;
+import knock.spa.SshWire;
 
 /**
  * Key files built byte by byte (PROTOCOL.key), for the damage ssh-keygen never writes: every one is a single

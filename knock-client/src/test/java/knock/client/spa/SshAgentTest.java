@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import knock.spa.SshWire;
 
 /**
  * The agent protocol against a scripted agent on a UNIX socket of the test's own: what goes over the wire,

@@ -1,8 +1,5 @@
 package knock.server.config;
 
-import java.nio.ByteBuffer;
-import java.nio.BufferUnderflowException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,6 +14,7 @@ import java.util.regex.Pattern;
 import knock.config.ConfigException;
 import knock.config.TextFile;
 import knock.spa.SshSig;
+import knock.spa.SshWire;
 
 /**
  * Reads the {@code authorized-keys} file: sshd's authorized_keys format ({@code [options] ssh-ed25519 BASE64
@@ -192,36 +190,12 @@ public final class AuthorizedKeysFile {
 
     /** The 32-byte key inside an OpenSSH ssh-ed25519 blob in base64. */
     private static byte[] blob(String where, String base64) {
-        String bad = "key '" + abbreviate(base64) + "' (expected: the base64 of an ssh-ed25519 public key)";
-        byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(where, bad);
+            return SshSig.publicKey(Base64.getDecoder().decode(base64));
+        } catch (IllegalArgumentException | SshWire.Malformed e) {
+            throw new ConfigException(where, "key '" + abbreviate(base64)
+                    + "' (expected: the base64 of an ssh-ed25519 public key)");
         }
-        try {
-            ByteBuffer b = ByteBuffer.wrap(raw);
-            byte[] type = string(b);
-            byte[] key = string(b);
-            if (!new String(type, StandardCharsets.US_ASCII).equals(SshSig.ED25519) || key.length != 32
-                    || b.hasRemaining()) {
-                throw new ConfigException(where, bad);
-            }
-            return key;
-        } catch (BufferUnderflowException e) {
-            throw new ConfigException(where, bad);
-        }
-    }
-
-    /** An SSH wire string, its length checked against what is left before anything is allocated. */
-    private static byte[] string(ByteBuffer b) {
-        int n = b.getInt();
-        if (n < 0 || n > b.remaining()) {
-            throw new BufferUnderflowException();
-        }
-        byte[] out = new byte[n];
-        b.get(out);
-        return out;
     }
 
     private static String abbreviate(String s) {

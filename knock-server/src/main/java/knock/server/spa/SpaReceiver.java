@@ -37,6 +37,8 @@ public final class SpaReceiver {
 
     private ServerConfig config;
     private SpaOpener opener;
+    /** The server's public key, which a request must name. */
+    private byte[] serverKey;
     private Map<String, AuthorizedKey> keys;
     private int[] ports;
     private TokenBucket budget;
@@ -66,6 +68,7 @@ public final class SpaReceiver {
         ServerConfig.Spa spa = next.spa();
         config = next;
         opener = new SpaOpener(spa.privateKey());
+        serverKey = opener.publicKey();
         Map<String, AuthorizedKey> byFingerprint = new HashMap<>();
         for (AuthorizedKey key : spa.keys()) {
             byFingerprint.put(Arrays.toString(key.fingerprint()), key);
@@ -141,7 +144,7 @@ public final class SpaReceiver {
             lastDetail = e.getMessage();
             return SpaVerdict.FORMAT;
         }
-        if (!Arrays.equals(request.serverKey(), opener.publicKey())) {
+        if (!Arrays.equals(request.serverKey(), serverKey)) {
             lastDetail = "for another server";
             return SpaVerdict.FORMAT;
         }
