@@ -21,20 +21,17 @@ mkdir -p "$stage"/{bin,libexec,lib,etc/rules,systemd,modprobe.d,man/man1,complet
 cp -p "$dist"/bin/knock "$dist"/bin/knock-server "$stage/bin/"
 cp -p "$dist"/libexec/launch "$dist"/libexec/knock-rules-load "$stage/libexec/"
 cp -p "$target"/lib/*.jar "$stage/lib/"
-# bouncycastle's jar is signed: the JVM checks the signature and every entry's digest when it opens the jar
-# (about 0.14 s and 28 MB on each run of the client, which uses it for signed knocks), and the AOT cache skips
-# signed jars. The staged copy holds the same classes unsigned: its main manifest section (Multi-Release kept),
-# without the per-entry digests and the signature files. Its licence (MIT, LICENSE.md inside) allows this.
+# bouncycastle's jar: the part knock reaches (src/build/TrimJar.java: the classes knock's jars name, followed
+# through bouncycastle's own; about 380 of its 5,900), unsigned, as lib/bcprov-*-subset.jar. The whole jar cost
+# the client on every start: its signature and per-entry digests checked when opened (about 0.14 s and 28 MB),
+# its 7 MB central directory read (about 6 ms and 6 MiB), and the AOT cache skips signed jars. Its licence (MIT,
+# META-INF/LICENSE.md, kept in the subset) allows this.
 for jar in "$stage"/lib/bcprov-*.jar; do
-  unsigned=$(mktemp -d)
-  (cd "$unsigned" && "$jdk/bin/jar" xf "$jar" \
-    && awk 'NF == 0 { exit } { print }' META-INF/MANIFEST.MF > ../manifest.$$ \
-    && rm -f META-INF/MANIFEST.MF META-INF/*.SF META-INF/*.RSA META-INF/*.DSA META-INF/*.EC \
-    && grep -q '^Multi-Release: true' ../manifest.$$ \
-    && "$jdk/bin/jar" --create --file "$jar.unsigned" --manifest ../manifest.$$ -C . .) \
-    || { echo "stage: cannot unsign $jar" >&2; exit 1; }
-  rm -rf "$unsigned" "$(dirname "$unsigned")/manifest.$$"
-  touch -r "$jar" "$jar.unsigned" && mv "$jar.unsigned" "$jar"
+  subset=${jar%.jar}-subset.jar
+  kept=$("$jdk/bin/java" "$dist/src/build/TrimJar.java" "$jar" "$subset" "$stage"/lib/knock-*.jar) \
+    || { echo "stage: cannot take knock's part of $jar" >&2; exit 1; }
+  echo "stage: $(basename "$subset"): $kept classes of bouncycastle's"
+  rm "$jar"
 done
 # netty's epoll library, unpacked where the launcher's java.library.path finds it: the daemon then maps it from
 # the installed tree (read-only, exec allowed) instead of extracting it to java.io.tmpdir at every start, which
@@ -58,6 +55,10 @@ echo "stage: jlink --add-modules $modules"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress zip-6 \
   --generate-cds-archive --output "$stage/runtime" >/dev/null
 rm -f "$stage/runtime/lib/server/classes_nocoops.jsa"
+# The runtime's java.security without its 69 kB of comments (src/build/StripComments.java checks that the
+# properties stay the same): both knock and knock-server parse it at every start, in the interpreter.
+"$jdk/bin/java" "$dist/src/build/StripComments.java" "$stage/runtime/conf/security/java.security" >/dev/null \
+  || { echo "stage: cannot strip the runtime's java.security" >&2; exit 1; }
 
 for mode in daemon kernel; do
   for family in 4 6; do
@@ -68,9 +69,11 @@ done
 
 # Packets go to loopback only; nothing listens on the knock ports, the knocks are still sent and timed.
 # The workload (knock.client.cli.AotTraining): a plain three-step knock, a signed knock and knock proxy, in one
-# run; stdin is /dev/null, so the proxy's relay ends when its listener closes.
+# run; stdin is /dev/null, so the proxy's relay ends when its listener closes. The cache holds the classes, linked,
+# but no method profiles (-AOTRecordTraining): replaying them made each knock's JVM compile at start-up, 3-5 %
+# of its wall time and about 10 % of its CPU, for a process that lives 30 ms (benchmarks/README.md).
 echo "stage: training the AOT cache: a plain knock, a signed knock and knock proxy, to 127.0.0.1"
-KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/knock.aot" \
+KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/knock.aot -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" \
   "$stage/libexec/launch" knock.client.cli.AotTraining < /dev/null > "$target/aot-training.log" 2>&1 || {
     cat "$target/aot-training.log" >&2
     echo "stage: AOT training failed" >&2
