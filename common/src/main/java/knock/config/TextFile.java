@@ -43,7 +43,9 @@ public final class TextFile {
             if (Files.size(file) > MAX_BYTES) {
                 throw new ConfigException(where, "larger than 1 MiB (expected: " + what + ")");
             }
-            return Optional.of(Files.readAllLines(file, StandardCharsets.UTF_8));
+            // readString, not readAllLines: the same lines and errors without a decoder and a reader (the client
+            // reads its profile before every ssh, in the interpreter)
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).lines().toList());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (CharacterCodingException e) {

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -173,8 +172,11 @@ enum Keyword {
         }
     };
 
-    /** The keywords of a time-derived knock, which a {@code Sequence} excludes. */
-    static final Set<Keyword> TIME_DERIVED = EnumSet.of(SECRET_FILE, PORT_RANGE, PROTOCOLS, PERIOD);
+    /**
+     * The keywords of a time-derived knock, which a {@code Sequence} excludes (a list, not an EnumSet: see
+     * {@link ProfileFile}'s blocks).
+     */
+    static final List<Keyword> TIME_DERIVED = List.of(SECRET_FILE, PORT_RANGE, PROTOCOLS, PERIOD);
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]{1,253}");
     private static final Pattern SEQUENCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,15}");

@@ -3,7 +3,7 @@ package knock.client.profile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +40,11 @@ public final class ProfileFile {
     private final String where;
     private final List<Block> blocks;
 
+    /**
+     * A Host block's values. In a HashMap, not an EnumMap: an EnumMap asks its enum for the constants by
+     * reflection, and that first reflective call (method-handle accessors spun in the interpreter) was about 2 % of
+     * every knock's start-up.
+     */
     private record Block(HostPattern pattern, Map<Keyword, Object> values) {
     }
 
@@ -119,7 +124,7 @@ public final class ProfileFile {
                 if (value.isEmpty()) {
                     throw new ConfigException(at, "Host without patterns (expected: Host PATTERN...)");
                 }
-                current = new Block(new HostPattern(List.of(value.split("\\s+"))), new EnumMap<>(Keyword.class));
+                current = new Block(new HostPattern(List.of(value.split("\\s+"))), new HashMap<>());
                 blocks.add(current);
                 continue;
             }
@@ -141,7 +146,7 @@ public final class ProfileFile {
             }
             if (current == null) {
                 // ssh_config: what comes before the first Host applies to every host
-                current = new Block(new HostPattern(List.of("*")), new EnumMap<>(Keyword.class));
+                current = new Block(new HostPattern(List.of("*")), new HashMap<>());
                 blocks.add(current);
             }
             if (keyword == Keyword.SEQUENCE ? timeDerived(current) : Keyword.TIME_DERIVED.contains(keyword)
@@ -183,7 +188,7 @@ public final class ProfileFile {
      */
     @SuppressWarnings("unchecked")
     public Profile lookup(String host) {
-        Map<Keyword, Object> values = new EnumMap<>(Keyword.class);
+        Map<Keyword, Object> values = new HashMap<>();
         Boolean derived = null;
         for (Block block : blocks) {
             if (block.pattern.matches(host)) {
