@@ -18,9 +18,9 @@ import java.util.Map;
 /**
  * The workload the packaged AOT cache is trained on (dist's stage.sh runs it once, with
  * {@code -XX:AOTCacheOutput}, stdin from /dev/null): what {@code knock} does before an ssh, each path once, so
- * that each finds its classes already loaded and linked at every later start. A plain three-step knock, a signed
- * knock, and {@code knock proxy} relaying a banner from a loopback listener of its own, all to loopback, with a
- * throwaway profile and key in a temporary directory. Not part of the command line; exits non-zero if a workload
+ * that each finds its classes already loaded and linked at every later start. A plain three-step knock (to an
+ * address, and to a name: users knock names), a signed knock, and {@code knock proxy} relaying a banner from a
+ * loopback listener of its own, all to loopback, with a throwaway profile and key in a temporary directory. Not part of the command line; exits non-zero if a workload
  * fails, so a broken cache is never shipped.
  *
  * <p>Pitfall: every class this process loads goes into the cache, and the JVM loads every class of the cache at
@@ -64,9 +64,13 @@ public final class AotTraining {
                     + "    IdentityFile " + key + "\n"
                     + "Host plain\n"
                     + "    HostName 127.0.0.1\n"
+                    + "    Sequence 7000/tcp 8000/udp 9000/tcp\n"
+                    + "Host named\n"
+                    + "    HostName " + loopbackName() + "\n"
                     + "    Sequence 7000/tcp 8000/udp 9000/tcp\n");
             Map<String, String> env = Map.of("HOME", dir.toString());
             run(env, "-F", profile.toString(), "plain");
+            run(env, "-F", profile.toString(), "named");
             run(env, "-F", profile.toString(), "signed");
             Thread banner = new Thread(new Banner(listener), "knock-aot-banner");
             banner.setDaemon(true);
@@ -77,6 +81,19 @@ public final class AotTraining {
             Files.deleteIfExists(key);
             Files.deleteIfExists(profile);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * A name for loopback, so the host name lookup is trained too (users knock names, not addresses):
+     * {@code localhost}, or the address where the build box cannot resolve it. The lookup here already loads
+     * what the knock's would.
+     */
+    private static String loopbackName() {
+        try {
+            return InetAddress.getByName("localhost").isLoopbackAddress() ? "localhost" : "127.0.0.1";
+        } catch (java.net.UnknownHostException e) {
+            return "127.0.0.1";
         }
     }
 
