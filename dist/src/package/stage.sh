@@ -69,10 +69,11 @@ done
 
 # Packets go to loopback only; nothing listens on the knock ports, the knocks are still sent and timed.
 # The workload (knock.client.cli.AotTraining): a plain three-step knock (to 127.0.0.1, and to localhost: host
-# name lookups are trained too), a signed knock and knock proxy, in one run; stdin is /dev/null, so the proxy's relay ends when its listener closes. The cache holds the classes, linked,
-# but no method profiles (-AOTRecordTraining): replaying them made each knock's JVM compile at start-up, 3-5 %
-# of its wall time and about 10 % of its CPU, for a process that lives 30 ms (benchmarks/README.md).
-echo "stage: training the AOT cache: a plain knock, a signed knock and knock proxy, to 127.0.0.1"
+# name lookups are trained too), a signed knock and knock proxy, in one run; stdin is /dev/null, so the proxy's
+# relay ends when its listener closes. The cache holds the classes, linked, but no method profiles
+# (-AOTRecordTraining): replaying them made each knock's JVM compile at start-up, 3-5 % of its wall time and
+# about 10 % of its CPU, for a process that lives 30 ms (benchmarks/README.md).
+echo "stage: training the AOT cache: plain knocks, a signed knock and knock proxy, to loopback"
 KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/knock.aot -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" \
   "$stage/libexec/launch" knock.client.cli.AotTraining < /dev/null > "$target/aot-training.log" 2>&1 || {
     cat "$target/aot-training.log" >&2
