@@ -2,9 +2,10 @@
 # Prints knock's start-up figures from the built distribution, beside a Java 25 hello world on the same bundled
 # runtime, all measured in this one run (RUNS rounds, the commands interleaved in each; medians, and the median
 # of each round's ratio to hello world's figure, so a drift of the box's speed cancels out): wall time and peak
-# RSS of a plain three-step knock, of a signed knock (ServerKey: one datagram, signed with a throwaway ssh key
-# file), of knock proxy up to the end of a one-line session (a loopback listener sends a banner line and
-# closes, stdin is /dev/null), and of the plain knock without the AOT cache. Packets go to loopback only;
+# RSS of a plain three-step knock (to 127.0.0.1, and to localhost: a host name lookup), of a signed knock
+# (ServerKey: one datagram, signed with a throwaway ssh key file), of knock proxy up to the end of a one-line
+# session (a loopback listener sends a banner line and closes, stdin is /dev/null), and of the plain knock
+# without the AOT cache. Packets go to loopback only;
 # nothing listens on the knock ports. Needs a build: ./mvnw package -DskipTests; python3 for the listener.
 # Usage: benchmarks/client-startup.sh [RUNS]
 set -euo pipefail
@@ -52,6 +53,9 @@ cat > "$tmp/config" <<EOF
 Host plain
     HostName 127.0.0.1
     Sequence 7000/tcp 8000/udp 9000/tcp
+Host named
+    HostName localhost
+    Sequence 7000/tcp 8000/udp 9000/tcp
 Host signed
     HostName 127.0.0.1
     ServerKey $server_key
@@ -69,6 +73,7 @@ measure() { # label, command...: appends "ms kib" to $tmp/<label>
 for _ in $(seq "$runs"); do
   measure hello "$home/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$tmp" Hello
   measure plain "$home/bin/knock" -F "$tmp/config" plain
+  measure named "$home/bin/knock" -F "$tmp/config" named
   [ -z "$ssh_key" ] || SSH_AUTH_SOCK= measure signed "$home/bin/knock" -F "$tmp/config" signed
   measure proxy "$home/bin/knock" proxy -F "$tmp/config" plain "$port"
   KNOCK_AOT=off measure noaot "$home/bin/knock" -F "$tmp/config" plain
@@ -86,6 +91,7 @@ report() {
 }
 report hello "Java 25 hello world (bundled runtime)"
 report plain "knock, three steps (plain)"
+report named "knock, three steps, to a name (localhost)"
 [ -z "$ssh_key" ] || report signed "knock, signed (ServerKey, key file)"
 report proxy "knock proxy, three steps, one-line session"
 report noaot "knock, three steps, without the AOT cache"

@@ -61,10 +61,19 @@ public record Target(InetAddress host, InetAddress knock) {
 
     private static InetAddress lookup(String name, AddressFamily family) {
         InetAddress[] all;
+        // The JDK's first name lookup looks for an InetAddressResolverProvider service through the thread's
+        // context class loader, which opened every jar of knock's class path (~2 ms before every ssh) to find
+        // none: knock ships none. With the platform loader as the context, the lookup finds the same nothing
+        // (the runtime has no provider either) without a jar, and the JDK keeps its built-in resolver.
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
         try {
             all = InetAddress.getAllByName(name);
         } catch (UnknownHostException e) {
             throw ClientException.usage("cannot resolve '" + name + "' (expected: a host name or address)");
+        } finally {
+            thread.setContextClassLoader(context);
         }
         for (InetAddress a : all) {
             if (family.admits(a)) {
