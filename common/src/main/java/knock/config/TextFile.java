@@ -1,13 +1,17 @@
 package knock.config;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * Reads the small UTF-8 text files knock takes, the server's config and the client's profiles, as lines. Every
@@ -43,9 +47,15 @@ public final class TextFile {
             if (Files.size(file) > MAX_BYTES) {
                 throw new ConfigException(where, "larger than 1 MiB (expected: " + what + ")");
             }
-            // readString, not readAllLines: the same lines and errors without a decoder and a reader (the client
-            // reads its profile before every ssh, in the interpreter)
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).lines().toList());
+            // readString, not readAllLines: the same lines and errors without a decoder and a stream reader, and
+            // no String.lines stream (see Digits): the client reads its profile before every ssh, interpreted
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader text = new BufferedReader(new StringReader(Files.readString(file, UTF_8)))) {
+                for (String line = text.readLine(); line != null; line = text.readLine()) {
+                    lines.add(line);
+                }
+            }
+            return Optional.of(lines);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (CharacterCodingException e) {

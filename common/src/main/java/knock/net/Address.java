@@ -5,6 +5,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import knock.config.Digits;
+
 /**
  * IP addresses as knock keeps them, primitives: a family (4 or 6) and two longs, IPv4 in the low 32 bits of
  * {@code lo} with {@code hi} 0, IPv6 as two big-endian halves (netty's {@code Ip4SubnetFilterRule} keeps an
@@ -89,7 +91,7 @@ public final class Address {
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (!Digits.upTo(p, 3)) {
                 throw bad(text);
             }
             int octet = Integer.parseInt(p);

@@ -1,5 +1,7 @@
 package knock.sequence;
 
+import knock.config.Digits;
+
 /**
  * The ports a time-derived sequence draws its steps from, both ends included: {@code 40000-49999} in configs,
  * profiles and docs. The server's firewall copies every packet to the range (and its scan neighbours) to the
@@ -31,7 +33,7 @@ public record PortRange(int first, int last) {
     }
 
     private static boolean digits(String s) {
-        return s.length() <= 5 && s.chars().allMatch(c -> c >= '0' && c <= '9');
+        return Digits.upTo(s, 5);
     }
 
     /** How many ports the range holds. */

@@ -2,6 +2,8 @@ package knock.sequence;
 
 import java.util.Locale;
 
+import knock.config.Digits;
+
 /**
  * One packet of a knock: a TCP SYN or UDP datagram to {@code value} as a port, or an ICMP echo request whose
  * payload is {@code value} bytes long (what the client controls on both raw and unprivileged ping sockets,
@@ -73,7 +75,7 @@ public record Step(Protocol protocol, int value) {
     }
 
     private static int number(String digits, String whole) {
-        if (digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(Character::isDigit)) {
+        if (!Digits.upTo(digits, 6)) {
             throw new IllegalArgumentException("step '" + whole + "' (expected: " + SYNTAX + ")");
         }
         return Integer.parseInt(digits);

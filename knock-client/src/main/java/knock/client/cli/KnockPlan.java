@@ -19,6 +19,7 @@ import knock.client.send.SignedKnockSender;
 import knock.client.spa.SpaSigner;
 import knock.client.spa.SpaSigners;
 import knock.client.send.Target;
+import knock.config.Digits;
 import knock.config.Durations;
 import knock.net.NativeSocket;
 import knock.sequence.Step;
@@ -133,7 +134,7 @@ record KnockPlan(Profile profile, Target target, Consumer<String> verbose) {
         if (text == null) {
             return null;
         }
-        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)
+        if (!Digits.upTo(text, 5)
                 || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
             throw ClientException.usage("port '" + text + "' (expected: 1-65535)");
         }

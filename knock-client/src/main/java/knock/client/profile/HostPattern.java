@@ -11,7 +11,11 @@ import java.util.Locale;
 record HostPattern(List<String> patterns) {
 
     HostPattern {
-        patterns = patterns.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();
+        String[] lower = new String[patterns.size()]; // a loop, not a stream: see knock.config.Digits
+        for (int i = 0; i < lower.length; i++) {
+            lower[i] = patterns.get(i).toLowerCase(Locale.ROOT);
+        }
+        patterns = List.of(lower);
     }
 
     boolean matches(String host) {

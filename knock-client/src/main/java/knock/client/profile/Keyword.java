@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import knock.config.Digits;
 import knock.sequence.PortRange;
 import knock.sequence.Sequence;
 import knock.sequence.Step;
@@ -208,7 +209,7 @@ enum Keyword {
     }
 
     private static int port(Keyword k, String value) {
-        if (value.length() > 5 || !value.chars().allMatch(Character::isDigit)) {
+        if (!Digits.upTo(value, 5)) {
             throw new IllegalArgumentException(k.display + " '" + value + "' (expected: " + k.expected + ")");
         }
         int port = Integer.parseInt(value);

@@ -60,7 +60,12 @@ public final class ProfileFile {
     private static final String EITHER = "either a Sequence, or SecretFile, PortRange and Protocols (time-derived)";
 
     private static boolean timeDerived(Block block) {
-        return block.values.keySet().stream().anyMatch(Keyword.TIME_DERIVED::contains);
+        for (Keyword keyword : Keyword.TIME_DERIVED) { // a loop, not a stream: see knock.config.Digits
+            if (block.values.containsKey(keyword)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What a duration in a profile or on the command line looks like, for messages. */

@@ -102,6 +102,11 @@ public final class KnockSender {
 
     /** Whether any step needs an ICMP socket, for a check before anything is sent. */
     static boolean needsIcmp(List<Step> steps) {
-        return steps.stream().anyMatch(s -> s.protocol() == Protocol.ICMP);
+        for (Step step : steps) { // a loop, not a stream: see knock.config.Digits
+            if (step.protocol() == Protocol.ICMP) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -3,6 +3,8 @@ package knock.server.config;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
+import knock.config.Digits;
+
 /** An address with a prefix length, for static addresses that are always let in. */
 public record Cidr(InetAddress address, int prefix) {
 
@@ -17,7 +19,7 @@ public record Cidr(InetAddress address, int prefix) {
         int prefix = max;
         if (slash >= 0) {
             String digits = word.substring(slash + 1);
-            if (digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(Character::isDigit)
+            if (!Digits.upTo(digits, 3)
                     || Integer.parseInt(digits) > max) {
                 throw new IllegalArgumentException(key + " '" + word + "' (expected: prefix length 0-" + max + ")");
             }
