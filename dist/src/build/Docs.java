@@ -28,7 +28,7 @@ public final class Docs {
         Files.createDirectories(completionDir);
         CommandLine knock = (CommandLine) factory("knock.client.cli.KnockMain", Map.class)
                 .invoke(null, Map.of("HOME", "/nonexistent"));
-        CommandLine server = (CommandLine) factory("knock.server.cli.ServerMain").invoke(null);
+        CommandLine server = (CommandLine) factory("knock.server.cli.ServerCommandLine").invoke(null);
         // It reports each page on stderr even when not verbose: keep that for a failure only.
         PrintStream stderr = System.err;
         ByteArrayOutputStream chatter = new ByteArrayOutputStream();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import knock.server.cli.ServerCommandLine;
 import knock.server.cli.ServerMain;
 import knock.server.config.ServerConfigReader;
 import knock.server.rules.Mode;
@@ -43,7 +44,7 @@ class SignedKnockNetnsTest {
     void keys() throws Exception {
         fixture = new SshFixture(dir);
         StringWriter out = new StringWriter();
-        int exit = ServerMain.commandLine().setOut(new PrintWriter(out))
+        int exit = ServerCommandLine.commandLine().setOut(new PrintWriter(out))
                 .execute("keygen", "-f", dir.resolve("spa.key").toString());
         assertEquals(0, exit, "knock-server keygen: " + out);
         serverKeyLine = out.toString().lines().filter(l -> l.startsWith("ServerKey ")).findFirst().orElseThrow();

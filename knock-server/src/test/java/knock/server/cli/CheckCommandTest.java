@@ -40,7 +40,7 @@ class CheckCommandTest {
     private int check(String text) throws Exception {
         Path file = dir.resolve("knock.conf");
         Files.writeString(file, text);
-        CommandLine cmd = ServerMain.commandLine();
+        CommandLine cmd = ServerCommandLine.commandLine();
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         return cmd.execute("check", "--config", file.toString());

@@ -17,7 +17,7 @@ class RulesCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cmd = ServerMain.commandLine();
+        CommandLine cmd = ServerCommandLine.commandLine();
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         return cmd.execute(args);

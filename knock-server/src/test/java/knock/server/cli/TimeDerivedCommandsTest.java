@@ -39,7 +39,7 @@ class TimeDerivedCommandsTest {
     }
 
     private int run(String... args) {
-        CommandLine cmd = ServerMain.commandLine();
+        CommandLine cmd = ServerCommandLine.commandLine();
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         return cmd.execute(args);
