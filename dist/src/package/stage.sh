@@ -52,7 +52,7 @@ echo "stage: jlink --add-modules $modules"
 # --generate-cds-archive: the runtime's own CDS archive of JDK classes, as a JDK has (a jlinked runtime has
 # none otherwise), so the server and a client without the AOT cache start fast too. Only the compressed-oops
 # one is kept: knock's heaps are far below 32 GB, and it would add another 14 MB.
-"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress zip-6 \
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
   --generate-cds-archive --output "$stage/runtime" >/dev/null
 rm -f "$stage/runtime/lib/server/classes_nocoops.jsa"
 # The runtime's java.security without its 69 kB of comments (src/build/StripComments.java checks that the
@@ -84,6 +84,9 @@ KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/knock.aot -XX:+Unlo
 # The cache must map, or it is dead weight: check it with AOTMode=on (fails instead of falling back).
 KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCache=$stage/lib/knock.aot -XX:AOTMode=on" \
   "$stage/bin/knock" 127.0.0.1 7000/tcp >/dev/null
+
+# The daemon's cache, trained on the staged daemon in namespaces of its own (root only; else none).
+"$dist/src/package/train-daemon.sh" "$stage"
 
 tarball=$target/$name-linux-$(uname -m).tar.gz
 tar --owner=0 --group=0 --numeric-owner -C "$target" -czf "$tarball" "$name"
