@@ -19,9 +19,11 @@ import java.util.Map;
  * The workload the packaged AOT cache is trained on (dist's stage.sh runs it once, with
  * {@code -XX:AOTCacheOutput}, stdin from /dev/null): what {@code knock} does before an ssh, each path once, so
  * that each finds its classes already loaded and linked at every later start. A plain three-step knock (to an
- * address, and to a name: users knock names), a signed knock, and {@code knock proxy} relaying a banner from a
- * loopback listener of its own, all to loopback, with a throwaway profile and key in a temporary directory. Not part of the command line; exits non-zero if a workload
- * fails, so a broken cache is never shipped.
+ * address; to a name, as users knock; and with its steps on the command line and no profile file: a lambda left
+ * untrained is spun at run time, several milliseconds), a signed knock, and {@code knock proxy} relaying a banner
+ * from a loopback listener of its own, all to loopback, with a throwaway profile and key in a temporary
+ * directory. Not part of the command line; exits non-zero if a workload fails, so a broken cache is never
+ * shipped.
  *
  * <p>Pitfall: every class this process loads goes into the cache, and the JVM loads every class of the cache at
  * every start, needed or not. So the set-up itself uses nothing knock does not: the key and the server's key are
@@ -71,6 +73,8 @@ public final class AotTraining {
             Map<String, String> env = Map.of("HOME", dir.toString());
             run(env, "-F", profile.toString(), "plain");
             run(env, "-F", profile.toString(), "named");
+            // steps on the command line and no profile file (HOME has none): a path of its own
+            run(env, "127.0.0.1", "7000/udp", "8000/tcp", "9000/udp");
             run(env, "-F", profile.toString(), "signed");
             Thread banner = new Thread(new Banner(listener), "knock-aot-banner");
             banner.setDaemon(true);
