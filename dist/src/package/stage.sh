@@ -32,6 +32,12 @@ for jar in "$stage"/lib/bcprov-*.jar; do
     || { echo "stage: cannot take knock's part of $jar" >&2; exit 1; }
   echo "stage: $(basename "$subset"): $kept classes of bouncycastle's"
   rm "$jar"
+  # A check that does not share TrimJar's logic: jdeps finds every class that knock's jars and the subset name,
+  # and none may be missing.
+  classpath=$(printf '%s:' "$stage"/lib/*.jar)
+  missing=$("$jdk/bin/jdeps" --multi-release 25 --missing-deps -cp "$classpath" "$stage"/lib/knock-*.jar "$subset" \
+    2>&1 | grep -v '^Warning' || true)
+  [ -z "$missing" ] || { printf '%s\n' "$missing" >&2; echo "stage: $(basename "$subset") misses classes" >&2; exit 1; }
 done
 # netty's epoll library, unpacked where the launcher's java.library.path finds it: the daemon then maps it from
 # the installed tree (read-only, exec allowed) instead of extracting it to java.io.tmpdir at every start, which
