@@ -43,23 +43,22 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
-        if (ex instanceof KnockException k) {
-            return say(cmd, k.getMessage(), k.exitCode());
-        }
-        say(cmd, "internal error: " + ex, KnockException.FAILURE);
-        ex.printStackTrace(cmd.getErr()); // not bad input but a bug: the trace is what a report needs
-        cmd.getErr().flush();
-        return KnockException.FAILURE;
+        return FailureLine.report(program(cmd), ex, cmd.getErr());
     }
 
     private static int say(CommandLine cmd, String message, int exitCode) {
+        PrintWriter err = cmd.getErr();
+        err.println(program(cmd) + ": " + message);
+        err.flush();
+        return exitCode;
+    }
+
+    /** The root command's name: {@code knock} or {@code knock-server}. */
+    private static String program(CommandLine cmd) {
         CommandLine root = cmd;
         while (root.getParent() != null) {
             root = root.getParent();
         }
-        PrintWriter err = cmd.getErr();
-        err.println(root.getCommandName() + ": " + message);
-        err.flush();
-        return exitCode;
+        return root.getCommandName();
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import knock.KnockException;
+import knock.cli.FailureLine;
 
 /**
  * The everyday command lines of {@code knock} and {@code knock proxy} (what a user types before ssh, and what
@@ -44,16 +45,11 @@ final class QuickStart {
             return -1;
         }
         try {
-            return command.run(err);
-        } catch (KnockException e) {
-            err.println("knock: " + e.getMessage());
-            return e.exitCode();
-        } catch (Exception e) {
-            err.println("knock: internal error: " + e);
-            e.printStackTrace(err); // not bad input but a bug: the trace is what a report needs
-            return KnockException.FAILURE;
-        } finally {
+            int exit = command.run(err);
             err.flush();
+            return exit;
+        } catch (Exception e) {
+            return FailureLine.report("knock", e, err);
         }
     }
 

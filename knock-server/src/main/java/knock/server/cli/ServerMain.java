@@ -1,11 +1,13 @@
 package knock.server.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Set;
 
 import knock.KnockException;
+import knock.cli.FailureLine;
 import knock.server.daemon.Daemon;
 import knock.server.recent.RecentList;
 
@@ -68,15 +70,8 @@ public final class ServerMain {
             Daemon daemon = Daemon.start(config, RecentList.DEFAULT_DIRECTORY);
             daemon.awaitStop();
             return 0;
-        } catch (KnockException e) {
-            err.println(NAME + ": " + e.getMessage());
-            return e.exitCode();
         } catch (Exception e) {
-            err.println(NAME + ": internal error: " + e);
-            e.printStackTrace(err); // not bad input but a bug: the trace is what a report needs
-            return KnockException.FAILURE;
-        } finally {
-            err.flush();
+            return FailureLine.report(NAME, e, new PrintWriter(err, true, err.charset()));
         }
     }
 }
