@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Build step (stage.sh): trains the daemon's AOT cache, lib/knock-server.aot, on the staged daemon doing its job:
 # it starts on a config with a plain and a signed sequence in a network namespace of its own, is knocked by the
-# staged client from a second one over a veth (a three-step knock and a signed one), admits both, answers a status
-# request, and stops on SIGTERM; the JVM writes the cache as it exits. The daemon then maps its classes (netty's, the FFM downcalls' generated ones,
-# bouncycastle's) from the cache instead of parsing them into metaspace: about 3.5 MiB less resident for as long
-# as it runs, and it is ready in two thirds of the time (benchmarks/README.md, "The daemon").
-# It needs root, ip and iptables-restore (a namespace and its netfilter rules); without them it says so and leaves
-# no cache: the launcher then starts the daemon without one, as before. The namespaces use 198.18.0.0/24 only, are
-# named per run, and are removed on exit; only the PIDs this script starts are stopped.
+# staged client from another (a three-step knock and a signed one), admits both, answers a status request, and
+# stops on SIGTERM; the JVM writes the cache as it exits. The daemon then maps its classes (netty's, the FFM
+# downcalls' generated ones, bouncycastle's) from the cache instead of parsing them into metaspace: 1.5 MiB less
+# resident for as long as it runs, and ready in two thirds of the time (benchmarks/README.md, "The daemon").
+# It needs root, ip and iptables-restore (namespaces and their netfilter rules); without them, or where namespaces
+# cannot be made, it says so and leaves no cache: the launcher then starts the daemon without one, as before. The
+# namespaces come from scripts/netns.sh (198.18.0.0/24 only, named per run, removed on exit, our pids only).
 # Usage: train-daemon.sh STAGE   (the staged tree: bin/, lib/, runtime/)
 set -euo pipefail
 stage=$1
@@ -17,28 +17,17 @@ if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null || ! command -v iptables-re
   echo "stage: no daemon AOT cache (training needs root, ip and iptables-restore; the daemon runs without one)"
   exit 0
 fi
-ns=knock-aot-fw-$$ client=knock-aot-cl-$$
+# The project's namespace fixture (demo.sh, check-package.sh and compare.sh use it too): fw, client and scanner
+# on a bridge, 198.18.0.0/24 only, named per run; it stops by pid what it started and deletes what it made.
+# shellcheck source=../../../scripts/netns.sh
+. "$(cd "$(dirname "$0")/../../.." && pwd)/scripts/netns.sh"
 tmp=$(mktemp -d)
-daemon=
-cleanup() {
-  if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then kill -KILL "$daemon" 2>/dev/null || true; fi
-  ip netns del "$ns" 2>/dev/null || true
-  ip netns del "$client" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'netns_cleanup; rm -rf "$tmp"' EXIT
 chmod 700 "$tmp"
-namespaces() {
-  ip netns add "$ns" && ip netns add "$client" \
-    && ip -n "$ns" link add fw0 type veth peer name cl0 netns "$client" \
-    && ip -n "$ns" addr add 198.18.0.1/24 dev fw0 && ip -n "$ns" addr add 198.18.0.11/24 dev fw0 \
-    && ip -n "$client" addr add 198.18.0.2/24 dev cl0 \
-    && ip -n "$ns" link set lo up && ip -n "$client" link set lo up \
-    && ip -n "$ns" link set fw0 up && ip -n "$client" link set cl0 up
-}
+netns_stale knock-aot-
 # A build box that cannot make namespaces (a container without them) builds without the cache; a failure after
 # this point is a real one and fails the build.
-if ! namespaces 2>"$tmp/netns.err"; then
+if ! netns_create knock-aot- 2>"$tmp/netns.err"; then
   echo "stage: no daemon AOT cache (cannot make network namespaces here: $(head -1 "$tmp/netns.err"))"
   exit 0
 fi
@@ -80,34 +69,30 @@ Host spa
     SpaSequence spa
     IdentityFile $tmp/id_ed25519
 CONF
-if ! "$stage/bin/knock-server" rules --config "$tmp/knock-server.conf" | ip netns exec "$ns" iptables-restore \
+if ! "$stage/bin/knock-server" rules --config "$tmp/knock-server.conf" | ip netns exec "$NS_FW" iptables-restore \
     2>"$tmp/rules.err"; then
   echo "stage: no daemon AOT cache (cannot load a ruleset here: $(head -1 "$tmp/rules.err"))"
   exit 0
 fi
 
-KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$cache -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" \
-  ip netns exec "$ns" "$stage/bin/knock-server" --config "$tmp/knock-server.conf" > "$tmp/daemon.log" 2>&1 &
-daemon=$!
-status() { ip netns exec "$ns" "$stage/bin/knock-server" status --socket "$tmp/control.sock" 2>/dev/null; }
-for _ in $(seq 100); do status > /dev/null && break; sleep 0.1; done
-status > /dev/null || { cat "$tmp/daemon.log" >&2; echo "stage: the daemon did not start for its AOT training" >&2; exit 1; }
-admitted() { # LIST: whether the kernel's list holds the client's address
-  ip netns exec "$ns" grep -q "src=198.18.0.2 " "/proc/net/xt_recent/$1" 2>/dev/null
-}
-ip netns exec "$client" "$stage/bin/knock" -F "$tmp/knock.config" plain
-for _ in $(seq 50); do admitted ssh4 && break; sleep 0.1; done
-admitted ssh4 || { cat "$tmp/daemon.log" >&2; echo "stage: the training knock was not admitted" >&2; exit 1; }
+netns_start "$NS_FW" "$tmp/daemon.log" env KNOCK_AOT=off \
+  KNOCK_JAVA_OPTS="-XX:AOTCacheOutput=$cache -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" \
+  "$stage/bin/knock-server" --config "$tmp/knock-server.conf"
+daemon=$NETNS_LAST
+failed() { cat "$tmp/daemon.log" >&2; echo "stage: $1" >&2; exit 1; }
+status() { ip netns exec "$NS_FW" "$stage/bin/knock-server" status --socket "$tmp/control.sock" >/dev/null 2>&1; }
+admitted() { ip netns exec "$NS_FW" grep -q "src=198.18.0.2 " "/proc/net/xt_recent/$1" 2>/dev/null; }
+netns_until 10 status || failed "the daemon did not start for its AOT training"
+ip netns exec "$NS_CLIENT" "$stage/bin/knock" -F "$tmp/knock.config" plain
+netns_until 5 admitted ssh4 || failed "the training knock was not admitted"
 if [ -n "$signed" ]; then
-  SSH_AUTH_SOCK= ip netns exec "$client" "$stage/bin/knock" -F "$tmp/knock.config" spa
-  for _ in $(seq 50); do admitted spa4 && break; sleep 0.1; done
-  admitted spa4 || { cat "$tmp/daemon.log" >&2; echo "stage: the signed training knock was not admitted" >&2; exit 1; }
+  SSH_AUTH_SOCK= ip netns exec "$NS_CLIENT" "$stage/bin/knock" -F "$tmp/knock.config" spa
+  netns_until 5 admitted spa4 || failed "the signed training knock was not admitted"
 fi
-status > /dev/null
+status
 kill -TERM "$daemon"
 wait "$daemon" || true
-daemon=
-[ -s "$cache" ] || { cat "$tmp/daemon.log" >&2; echo "stage: the daemon wrote no AOT cache" >&2; exit 1; }
+[ -s "$cache" ] || failed "the daemon wrote no AOT cache"
 # The cache must map, or it is dead weight: AOTMode=on fails instead of starting without it.
 KNOCK_AOT=off KNOCK_JAVA_OPTS="-XX:AOTCache=$cache -XX:AOTMode=on" "$stage/bin/knock-server" --version >/dev/null
 echo "stage: daemon AOT cache trained on a plain${signed:+ and a signed} knock: $(du -h "$cache" | cut -f1)"
